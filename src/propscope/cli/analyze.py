@@ -1,0 +1,92 @@
+"""``propscope analyze INPUT... [--format text|json|html] [--out PATH]``."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from propscope.errors import PropscopeError
+from propscope.options import DEFAULT_MAX_BYTES, AnalyzeOptions, IngestOptions
+from propscope.report import render_html, render_json_lines, render_text
+from propscope.runner import Outcome, analyze_inputs
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def analyze(
+    inputs: list[str] = typer.Argument(
+        ..., help="Files (.txt, .html, .jsonl, .csv), directories, http(s) URLs, or '-' for stdin.", show_default=False
+    ),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
+    technique_model: Path | None = typer.Option(None, "--technique-model", help="Technique model directory."),
+    claim_model: Path | None = typer.Option(None, "--claim-model", help="Check-worthiness model directory."),
+    kb: Path | None = typer.Option(None, "--kb", help="Knowledge base file (default: the shipped one)."),
+    claim_threshold: float | None = typer.Option(
+        None, "--claim-threshold", min=0.0, max=1.0, help="Sentences scoring at least this are claims."
+    ),
+    technique_shift: float = typer.Option(
+        0.0, "--technique-shift", min=-1.0, max=1.0, help="Add to every technique threshold (negative: more spans)."
+    ),
+    components: str | None = typer.Option(
+        None, "--components", help="Comma-separated components to run (default: all)."
+    ),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Refuse larger inputs."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Allow URLs on private, link-local and loopback addresses."
+    ),
+    timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="Seconds to wait for a URL."),
+    force_language: bool = typer.Option(False, "--force-language", help="Analyse text in unsupported languages."),
+    batch_size: int = typer.Option(8, "--batch-size", min=1, help="Articles per model batch."),
+) -> None:
+    """Analyse articles and report techniques, claims, known debunks and sources."""
+    options = AnalyzeOptions(
+        ingest=IngestOptions(max_bytes=max_bytes, allow_private=allow_private, timeout_s=timeout),
+        force_language=force_language,
+        technique_model=technique_model,
+        claim_model=claim_model,
+        kb_path=kb,
+        claim_threshold=claim_threshold,
+        technique_threshold_shift=technique_shift,
+        components=tuple(c.strip() for c in components.split(",")) if components else None,
+    )
+    outcomes = list(analyze_inputs(inputs, options, batch_size=batch_size))
+    failed = [o for o in outcomes if not o.ok]
+    if len(outcomes) == 1 and failed:
+        # One document: its error is the command's error.
+        assert failed[0].error is not None
+        raise failed[0].error
+    _write_report(outcomes, fmt, out)
+    for outcome in failed:
+        assert outcome.error is not None
+        typer.echo(f"propscope: skipped {outcome.source}: {outcome.error}", err=True)
+    if outcomes and len(failed) == len(outcomes):
+        raise typer.Exit(2)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _write_report(outcomes: list[Outcome], fmt: Format, out: Path | None) -> None:
+    if fmt is Format.json:
+        content = render_json_lines(outcomes)
+    elif fmt is Format.html:
+        content = render_html(outcomes)
+    else:
+        content = render_text(outcomes, colour=out is None and sys.stdout.isatty())
+    if out is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise PropscopeError(f"cannot write {out}: {exc.strerror}") from exc
+    typer.echo(f"propscope: wrote {out}", err=True)

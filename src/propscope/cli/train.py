@@ -1,0 +1,7 @@
+"""``propscope train techniques|claims``: one training command per model (needs the [train] extra)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Train the models (needs the [train] extra: pip install 'propscope[train]').", no_args_is_help=True)

@@ -1,0 +1,129 @@
+"""The typed document that flows through the pipeline.
+
+An :class:`Article` holds the text exactly as ingested; every other object points into that text by
+character offsets (``text[start:end]``). Components fill the slots (``sentences``, ``techniques``,
+``claims``, ``citations``); data classes here know nothing about components or models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Voice = Literal["own", "direct", "reported"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A half-open character range ``[start, end)`` of the article text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink kept from HTML input: anchor text offsets in the article text and its target."""
+
+    start: int
+    end: int
+    href: str
+
+
+@dataclass(slots=True)
+class TechniqueSpan:
+    """A persuasion technique carried by ``text[start:end]`` (official PTC technique name)."""
+
+    technique: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(slots=True)
+class KnownClaimMatch:
+    """A claim of the knowledge base that matches a claim of the article."""
+
+    kb_id: str
+    claim: str
+    source: str
+    url: str | None
+    date: str | None
+    similarity: float
+    rating: str | None = None
+
+
+@dataclass(slots=True)
+class Claim:
+    """A check-worthy sentence, who makes it, and known fact-checks that match it."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+    speaker: str | None = None
+    verb: str | None = None
+    voice: Voice = "own"
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    matches: list[KnownClaimMatch] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Citation:
+    """A source the article leans on: a named outlet or a linked domain, with its reliability."""
+
+    name: str
+    domain: str | None
+    reliability: float | None
+    start: int
+    end: int
+    kind: Literal["named", "link"] = "named"
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentRun:
+    """Which component ran on the article, and which version of it."""
+
+    name: str
+    version: str
+
+
+@dataclass(slots=True)
+class Article:
+    """One article: its text as ingested, metadata, and the annotations components add."""
+
+    text: str
+    id: str = ""
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    language: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    sentences: list[Segment] = field(default_factory=list)
+    paragraphs: list[Segment] = field(default_factory=list)
+    techniques: list[TechniqueSpan] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    components: list[ComponentRun] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = text_hash(self.text)
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[s.start : s.end] for s in self.sentences]
+
+    def has_run(self, component_name: str) -> bool:
+        return any(run.name == component_name for run in self.components)
+
+
+def text_hash(text: str) -> str:
+    """A stable short id for a text, so that the same article gets the same id in every run."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,104 @@
+"""Coded errors raised by the library.
+
+Every error a user can cause has a code (``E1xx`` input, ``E2xx`` models, ``E3xx`` knowledge base,
+``E4xx`` evaluation and training data) so that the CLI, the API and batch reports can name it in one
+line. Validate at the boundary and raise one of these; code inside trusts its inputs.
+"""
+
+from __future__ import annotations
+
+
+class PropscopeError(Exception):
+    """Base class: ``code`` is stable across releases, ``message`` says what to do."""
+
+    code = "E000"
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message}"
+
+
+class InputError(PropscopeError):
+    """Something is wrong with the input the user gave."""
+
+    code = "E100"
+    exit_code = 2
+
+
+class InputNotFound(InputError):
+    code = "E101"
+
+
+class EmptyInput(InputError):
+    code = "E102"
+
+
+class BinaryInput(InputError):
+    code = "E103"
+
+
+class UndecodableInput(InputError):
+    code = "E104"
+
+
+class InputTooLarge(InputError):
+    code = "E105"
+
+
+class UnsupportedLanguage(InputError):
+    code = "E106"
+
+
+class UnsupportedFormat(InputError):
+    code = "E107"
+
+
+class BadRecord(InputError):
+    """A row of a JSONL/CSV batch, or of a TSV file, that cannot be read."""
+
+    code = "E108"
+
+
+class FetchError(InputError):
+    """A URL could not be fetched (network error, HTTP error, time-out)."""
+
+    code = "E110"
+
+
+class ForbiddenAddress(FetchError):
+    """A URL resolves to a private, link-local or loopback address and the user did not allow it."""
+
+    code = "E111"
+
+
+class ModelError(PropscopeError):
+    code = "E200"
+    exit_code = 3
+
+
+class ModelNotFound(ModelError):
+    code = "E201"
+
+
+class BadModelDirectory(ModelError):
+    code = "E202"
+
+
+class TrainingDependencyMissing(ModelError):
+    code = "E203"
+
+
+class KnowledgeBaseError(PropscopeError):
+    code = "E300"
+    exit_code = 4
+
+
+class DataError(PropscopeError):
+    """Training or evaluation data that is missing or malformed."""
+
+    code = "E400"
+    exit_code = 2

@@ -1,0 +1,69 @@
+"""Versioned JSON for articles: the public interface of the CLI, the API and batch output.
+
+Field names are stable within a major ``schema_version``; new optional fields bump the minor part.
+``article_from_dict(article_to_dict(a)) == a`` for every article.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from propscope.document import (
+    Article,
+    Citation,
+    Claim,
+    ComponentRun,
+    KnownClaimMatch,
+    Link,
+    Segment,
+    TechniqueSpan,
+)
+from propscope.errors import BadRecord
+
+SCHEMA_VERSION = "1.0"
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    data = asdict(article)
+    return {"schema_version": SCHEMA_VERSION, **data}
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    version = str(data.get("schema_version", SCHEMA_VERSION))
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise BadRecord(f"schema_version {version} is not readable by this version (reads {SCHEMA_VERSION})")
+    if "text" not in data:
+        raise BadRecord("an article record needs a 'text' field")
+    return Article(
+        text=data["text"],
+        id=data.get("id", ""),
+        title=data.get("title"),
+        url=data.get("url"),
+        outlet=data.get("outlet"),
+        date=data.get("date"),
+        language=data.get("language"),
+        metadata=dict(data.get("metadata") or {}),
+        links=[Link(**link) for link in data.get("links", [])],
+        sentences=[Segment(**s) for s in data.get("sentences", [])],
+        paragraphs=[Segment(**p) for p in data.get("paragraphs", [])],
+        techniques=[TechniqueSpan(**t) for t in data.get("techniques", [])],
+        claims=[_claim_from_dict(c) for c in data.get("claims", [])],
+        citations=[Citation(**c) for c in data.get("citations", [])],
+        components=[ComponentRun(**c) for c in data.get("components", [])],
+    )
+
+
+def _claim_from_dict(data: dict[str, Any]) -> Claim:
+    fields = dict(data)
+    matches = [KnownClaimMatch(**m) for m in fields.pop("matches", [])]
+    return Claim(**fields, matches=matches)
+
+
+def dumps(article: Article, indent: int | None = 2) -> str:
+    return json.dumps(article_to_dict(article), ensure_ascii=False, indent=indent)
+
+
+def loads(text: str) -> Article:
+    return article_from_dict(json.loads(text))
