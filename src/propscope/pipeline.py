@@ -63,7 +63,7 @@ class Pipeline:
         return [component.name for component in self.components]
 
     def analyze(self, article: Article) -> Article:
-        return self.pipe([article])[0]
+        return self._run_batch([article])[0]
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Article]:
         batch: list[Article] = []
