@@ -1,0 +1,58 @@
+"""Model directories and tokenisation windows (no trained model needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from propscope.errors import BadModelDirectory, ModelNotFound
+from propscope.models import ModelDir, encode_windows, load_model_dir, load_tokenizer
+from propscope.train.encoder import base_encoder_path
+
+
+def test_missing_directory_is_model_not_found(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFound):
+        load_model_dir(tmp_path / "nope")
+
+
+def test_config_round_trip_and_checks(tmp_path: Path) -> None:
+    model = ModelDir(path=tmp_path, task="claims", labels=["check-worthy"], thresholds={"check-worthy": 0.4}, extra={"seed": 3})
+    model.save_config()
+    with pytest.raises(BadModelDirectory, match="model.onnx"):
+        load_model_dir(tmp_path)
+    (tmp_path / "model.onnx").write_bytes(b"")
+    (tmp_path / "tokenizer.json").write_text("{}")
+    loaded = load_model_dir(tmp_path, task="claims")
+    assert loaded.thresholds == {"check-worthy": 0.4}
+    assert loaded.extra == {"seed": 3}
+    with pytest.raises(BadModelDirectory, match="'claims' model"):
+        load_model_dir(tmp_path, task="techniques")
+
+
+def test_bad_json_config(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{not json")
+    with pytest.raises(BadModelDirectory):
+        load_model_dir(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"labels": []}))
+    with pytest.raises(BadModelDirectory, match="task"):
+        load_model_dir(tmp_path)
+
+
+def test_windows_overlap_and_keep_character_offsets() -> None:
+    tokenizer = load_tokenizer(base_encoder_path() / "tokenizer.json", max_length=16, stride=4)
+    text = "The so-called experts, according to Reuters, said the U.S. economy grew 2.5% last year. " * 3
+    windows = encode_windows(tokenizer, [text, "Short text."])
+    assert len(windows) > 2
+    assert windows.text_index[-1] == 1
+    assert (windows.text_index[:-1] == 0).all()
+    first, second = windows.offsets[0], windows.offsets[1]
+    real_first = first[~windows.special[0]]
+    real_second = second[~windows.special[1]]
+    # consecutive windows overlap by `stride` tokens
+    assert real_second[0][0] < real_first[-1][1]
+    for (start, end), special in zip(windows.offsets[0], windows.special[0], strict=True):
+        if not special:
+            assert text[start:end].lower() in text.lower()
+            assert end > start
