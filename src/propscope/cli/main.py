@@ -67,10 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def run() -> None:
     """Console-script entry point."""
     sys.exit(main())

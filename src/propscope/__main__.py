@@ -1,0 +1,5 @@
+"""``python -m propscope`` runs the CLI."""
+
+from propscope.cli.main import run
+
+run()
