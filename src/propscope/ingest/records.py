@@ -1,0 +1,134 @@
+"""Batches of articles as JSONL or CSV records: a text column and optional metadata columns.
+
+A bad row becomes an :class:`IngestResult` with a :class:`BadRecord` error that names its line, and
+the rows after it are still read: one broken record must not cost a researcher the whole batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from propscope.document import Article
+from propscope.errors import BadRecord, InputNotFound, PropscopeError
+from propscope.options import IngestOptions
+
+METADATA_COLUMNS = ("id", "title", "url", "outlet", "date")
+
+# (source, article or None, error or None); the dispatcher wraps these in IngestResult.
+RecordResult = tuple[str, Article | None, PropscopeError | None]
+ArticleFactory = Callable[..., Article]
+
+
+def read_jsonl(path: Path, source: str, options: IngestOptions, make_article: ArticleFactory) -> Iterator[RecordResult]:
+    """One article per non-blank line of a JSON Lines file (UTF-8)."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputNotFound(f"input not found: {source}") from None
+    except OSError as exc:
+        raise InputNotFound(f"cannot read {source}: {exc.strerror}") from None
+    with handle:
+        for line_number, raw in enumerate(handle, start=1):
+            where = f"{source}:{line_number}"
+            if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield where, None, BadRecord(f"{source} line {line_number}: not UTF-8")
+                continue
+            except json.JSONDecodeError as exc:
+                yield where, None, BadRecord(f"{source} line {line_number}: invalid JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                yield where, None, BadRecord(f"{source} line {line_number}: a record must be a JSON object")
+                continue
+            yield _to_article(record, source, line_number, options, make_article)
+
+
+def read_csv(path: Path, source: str, options: IngestOptions, make_article: ArticleFactory) -> Iterator[RecordResult]:
+    """One article per row of a CSV file with a header row (UTF-8, quoted fields may span lines)."""
+    try:
+        raw = path.open("rb")
+    except FileNotFoundError:
+        raise InputNotFound(f"input not found: {source}") from None
+    except OSError as exc:
+        raise InputNotFound(f"cannot read {source}: {exc.strerror}") from None
+    # Articles are long: allow fields up to the per-article limit (characters <= bytes), plus slack.
+    csv.field_size_limit(max(csv.field_size_limit(), options.max_bytes + 1024))
+    # newline='' as the csv module requires, so that newlines inside quoted texts are kept as written.
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as exc:
+            yield f"{source}:1", None, BadRecord(f"{source} line 1: unreadable header ({exc})")
+            return
+        columns = [name.strip() for name in header]
+        if options.text_column not in columns:
+            yield f"{source}:1", None, BadRecord(
+                f"{source} line 1: no '{options.text_column}' column in the header ({', '.join(columns)})"
+            )
+            return
+        while True:
+            line_number = reader.line_num + 1  # the line the next record starts on
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                # The decoder cannot resynchronise inside the stream; the rest of the file is lost.
+                yield f"{source}:{line_number}", None, BadRecord(
+                    f"{source} line {line_number}: not UTF-8; the rest of the file was not read"
+                )
+                return
+            except csv.Error as exc:
+                yield f"{source}:{line_number}", None, BadRecord(f"{source} line {line_number}: {exc}")
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                yield f"{source}:{line_number}", None, BadRecord(
+                    f"{source} line {line_number}: {len(row)} fields, the header has {len(columns)}"
+                )
+                continue
+            yield _to_article(dict(zip(columns, row, strict=True)), source, line_number, options, make_article)
+
+
+def _to_article(
+    record: Mapping[str, Any], source: str, line_number: int, options: IngestOptions, make_article: ArticleFactory
+) -> RecordResult:
+    where = f"{source}:{line_number}"
+    text = record.get(options.text_column)
+    if not isinstance(text, str):
+        found = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        return where, None, BadRecord(f"{source} line {line_number}: the '{options.text_column}' field is {found}")
+    metadata: dict[str, Any] = {}
+    for column in METADATA_COLUMNS:
+        value = record.get(column)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return where, None, BadRecord(f"{source} line {line_number}: the '{column}' field must be a string")
+        metadata[column] = str(value)
+    metadata.setdefault("id", where)
+    extra = {k: v for k, v in record.items() if k != options.text_column and k not in METADATA_COLUMNS}
+    try:
+        article = make_article(text, options, **metadata)
+    except PropscopeError as exc:
+        exc.message = f"{source} line {line_number}: {exc.message}"
+        exc.args = (exc.message,)
+        return where, None, exc
+    if extra:
+        article.metadata.update(extra)
+    article.metadata.setdefault("source", where)
+    return where, article, None
