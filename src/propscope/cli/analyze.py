@@ -43,12 +43,15 @@ def analyze(
         False, "--allow-private", help="Allow URLs on private, link-local and loopback addresses."
     ),
     timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="Seconds to wait for a URL."),
+    text_column: str = typer.Option("text", "--text-column", help="Column or key holding the text in CSV/JSONL."),
     force_language: bool = typer.Option(False, "--force-language", help="Analyse text in unsupported languages."),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Articles per model batch."),
 ) -> None:
     """Analyse articles and report techniques, claims, known debunks and sources."""
     options = AnalyzeOptions(
-        ingest=IngestOptions(max_bytes=max_bytes, allow_private=allow_private, timeout_s=timeout),
+        ingest=IngestOptions(
+            max_bytes=max_bytes, allow_private=allow_private, timeout_s=timeout, text_column=text_column
+        ),
         force_language=force_language,
         technique_model=technique_model,
         claim_model=claim_model,
