@@ -1,0 +1,155 @@
+"""What every report format shares: span numbering, the boundary sweep, labels and colour tints."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from propscope.document import Article, Citation, TechniqueSpan
+from propscope.techniques import BY_NAME, Technique
+
+VOICE_LABELS: dict[str, str] = {
+    "own": "article's own voice",
+    "direct": "direct quote",
+    "reported": "reported speech",
+}
+
+@dataclass(frozen=True, slots=True)
+class NumberedSpan:
+    """A technique span with the number every report uses to refer to it (1-based, reading order)."""
+
+    number: int
+    span: TechniqueSpan
+    technique: Technique
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A stretch ``[start, end)`` of text covered by the same spans (``covering`` sorted by score, best first)."""
+
+    start: int
+    end: int
+    covering: tuple[NumberedSpan, ...]
+    ends: tuple[NumberedSpan, ...]  # spans whose last character is in this piece
+    starts: tuple[NumberedSpan, ...]  # spans whose first character is in this piece
+
+
+def technique_info(name: str) -> Technique:
+    """The explanation of a technique; a neutral stand-in for names a newer model may emit."""
+    known = BY_NAME.get(name)
+    if known is not None:
+        return known
+    return Technique(name, name.replace("_", " "), "A technique this version of propscope does not describe.", "", "#999999")
+
+
+def numbered_spans(article: Article) -> list[NumberedSpan]:
+    """Spans in reading order (start, then longer first), numbered from 1, inside the text only."""
+    size = len(article.text)
+    valid = [s for s in article.techniques if 0 <= s.start < s.end <= size]
+    valid.sort(key=lambda s: (s.start, -s.end, -s.score, s.technique))
+    return [NumberedSpan(i, s, technique_info(s.technique)) for i, s in enumerate(valid, start=1)]
+
+
+def sweep(text_length: int, spans: list[NumberedSpan], extra_boundaries: list[int] | tuple[int, ...] = ()) -> list[Piece]:
+    """Split ``[0, text_length)`` at every span boundary; each piece knows the spans that cover it.
+
+    One pass over the sorted boundaries with an active set, so the cost grows with the number of
+    spans and boundaries, not with the number of characters.
+    """
+    opening: dict[int, list[NumberedSpan]] = {}
+    closing: dict[int, list[NumberedSpan]] = {}
+    for ns in spans:
+        opening.setdefault(ns.span.start, []).append(ns)
+        closing.setdefault(ns.span.end, []).append(ns)
+    bounds = sorted({0, text_length, *opening, *closing, *(b for b in extra_boundaries if 0 <= b <= text_length)})
+    active: dict[int, NumberedSpan] = {}
+    pieces: list[Piece] = []
+    for left, right in zip(bounds, bounds[1:]):
+        for ns in closing.get(left, ()):
+            active.pop(ns.number, None)
+        started = tuple(opening.get(left, ()))
+        for ns in started:
+            active[ns.number] = ns
+        covering = tuple(sorted(active.values(), key=lambda n: (-n.span.score, n.number)))
+        # Innermost first (latest start, then latest opened), so that bracket-style markers nest.
+        ending = tuple(
+            sorted((n for n in active.values() if n.span.end == right), key=lambda n: (-n.span.start, -n.number))
+        )
+        pieces.append(Piece(left, right, covering, ending, tuple(sorted(started, key=lambda n: n.number))))
+    return pieces
+
+
+def crossing_spans(spans: list[NumberedSpan]) -> set[int]:
+    """Numbers of spans that partly overlap another (neither contains the other): brackets cannot nest them."""
+    ordered = sorted(spans, key=lambda n: (n.span.start, -n.span.end))
+    crossing: set[int] = set()
+    for i, outer in enumerate(ordered):
+        for inner in ordered[i + 1 :]:
+            if inner.span.start >= outer.span.end:
+                break
+            if inner.span.end > outer.span.end:
+                crossing.update((outer.number, inner.number))
+    return crossing
+
+
+def technique_counts(spans: list[NumberedSpan]) -> list[tuple[Technique, int]]:
+    """Techniques present, most frequent first (ties in the catalogue's order)."""
+    counts = Counter(ns.technique.name for ns in spans)
+    order = {name: i for i, name in enumerate(BY_NAME)}
+    info = {ns.technique.name: ns.technique for ns in spans}
+    names = sorted(counts, key=lambda n: (-counts[n], order.get(n, len(order)), n))
+    return [(info[n], counts[n]) for n in names]
+
+
+def tint(colour: str, brightness: float = 0.68) -> str:
+    """The colour mixed with white up to about ``brightness`` (0-1), so black text on it stays legible.
+
+    A fixed mix would leave dark colours too dark and wash light ones out to white; mixing towards a
+    target brightness keeps every technique's highlight equally readable and still distinct.
+    """
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    own = (0.299 * red + 0.587 * green + 0.114 * blue) / 255
+    keep = 1.0 if own >= brightness else min(1.0, max(0.3, (1 - brightness) / (1 - own)))
+    mixed = (round(255 - (255 - c) * keep) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def components_line(article: Article) -> str:
+    if not article.components:
+        return "no components ran"
+    return ", ".join(f"{run.name} {run.version}" for run in article.components)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: hostile articles may carry escape sequences.
+
+    Line breaks are normalised; other control characters become visible Unicode control pictures.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else "\ufffd", text)
+
+
+def one_line(text: str | None) -> str:
+    """Collapse whitespace, for quoting spans and claims on one line."""
+    return " ".join(printable(text or "").split())
+
+
+def article_heading(article: Article, source: str = "") -> str:
+    """The title, else where the article came from, else its id: something a reader can recognise."""
+    return one_line(article.title) or one_line(source) or f"Article {article.id}"
+
+
+def unique_sources(citations: list[Citation]) -> list[Citation]:
+    """One entry per outlet: an outlet cited five times is one source; its first mention stands for all."""
+    seen: set[tuple[str, str | None]] = set()
+    unique: list[Citation] = []
+    for citation in sorted(citations, key=lambda c: c.start):
+        key = (citation.name.casefold(), citation.domain)
+        if key not in seen:
+            seen.add(key)
+            unique.append(citation)
+    return unique

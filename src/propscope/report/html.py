@@ -1,0 +1,697 @@
+"""One self-contained HTML page for one or many analysed articles.
+
+Safe to open from any source: every string that came from an article, a knowledge base or a URL goes
+through :func:`html.escape`; links are only ever ``http(s)`` anchors; a Content-Security-Policy forbids
+every network load, so opening the page contacts nobody. The page works without JavaScript (native
+``title`` tooltips, all spans shown); the inline script adds richer tooltips and a score threshold.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from propscope import __version__ as propscope_version
+from propscope.document import Article, Claim, KnownClaimMatch
+from propscope.report.common import (
+    VOICE_LABELS,
+    NumberedSpan,
+    Piece,
+    article_heading,
+    numbered_spans,
+    sweep,
+    technique_counts,
+    tint,
+    unique_sources,
+)
+from propscope.report.reliability import RATINGS_CITATION, reliability_band
+from propscope.techniques import TECHNIQUES
+
+if TYPE_CHECKING:
+    from propscope.runner import Outcome
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+# CSS class per technique by catalogue position: official names contain commas and hyphens.
+_CLASS: dict[str, str] = {t.name: f"t{i}" for i, t in enumerate(TECHNIQUES)}
+_UNKNOWN_CLASS = "tx"
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def render_html(outcomes: list[Outcome]) -> str:
+    """The whole report as one HTML5 document (a string, UTF-8 when written)."""
+    articles = [(i, o) for i, o in enumerate(outcomes, start=1)]
+    ok = [(i, o) for i, o in articles if o.article is not None and o.error is None]
+    failed = [(i, o) for i, o in articles if not (o.article is not None and o.error is None)]
+    if len(ok) == 1 and not failed:
+        assert ok[0][1].article is not None
+        page_title = f"propscope: {article_heading(ok[0][1].article, ok[0][1].source)}"
+    else:
+        page_title = f"propscope report: {len(ok)} article{'s' if len(ok) != 1 else ''}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="propscope {esc(propscope_version)}">',
+        f"<title>{esc(page_title)}</title>",
+        f"<style>{_css()}</style>",
+        "</head>",
+        "<body>",
+        _page_header(len(ok), len(failed), any(o.article.techniques for _, o in ok if o.article)),
+        '<main id="top">',
+    ]
+    if len(articles) > 1:
+        parts.append(_overview(articles))
+    for index, outcome in articles:
+        if outcome.article is not None and outcome.error is None:
+            parts.append(_ArticleView(f"a{index}", outcome.source, outcome.article).render())
+        else:
+            parts.append(_failure(f"a{index}", outcome))
+    parts += [
+        "</main>",
+        _footer(),
+        '<div id="ps-tip" role="tooltip" hidden></div>',
+        f"<script>{_SCRIPT}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _page_header(n_ok: int, n_failed: int, any_spans: bool) -> str:
+    counts = f"{n_ok} article{'s' if n_ok != 1 else ''} analysed"
+    if n_failed:
+        counts += f", {n_failed} could not be analysed"
+    slider = ""
+    if any_spans:
+        slider = (
+            '<div class="controls">'
+            '<label for="ps-threshold">Hide technique spans scoring below '
+            '<output id="ps-threshold-value" for="ps-threshold">0.00</output></label>'
+            '<input type="range" id="ps-threshold" min="0" max="1" step="0.05" value="0">'
+            "</div>"
+        )
+    return (
+        '<header class="page">'
+        '<div class="brand"><span class="logo">propscope</span> '
+        f'<span class="muted">{esc(counts)}</span></div>'
+        f"{slider}"
+        "</header>"
+    )
+
+
+def _overview(articles: list[tuple[int, Outcome]]) -> str:
+    rows = []
+    for index, outcome in articles:
+        article = outcome.article
+        if article is None or outcome.error is not None:
+            rows.append(
+                f'<tr class="failed"><td><a href="#a{index}">{esc(outcome.source)}</a></td>'
+                f'<td colspan="4">not analysed: {esc(_error_text(outcome))}</td></tr>'
+            )
+            continue
+        def count(component: str, value: int) -> str:
+            # "0" would claim a clean result where nothing was looked for.
+            if value or article.has_run(component):
+                return f'<td class="num">{value}</td>'
+            return '<td class="num muted" title="not analysed">&ndash;</td>'
+
+        matched = sum(1 for c in article.claims if c.matches)
+        weak = sum(1 for c in unique_sources(article.citations) if c.reliability is not None and c.reliability < 0.4)
+        rows.append(
+            f'<tr><td><a href="#a{index}">{esc(article_heading(article, outcome.source))}</a>'
+            f'<div class="muted small">{esc(outcome.source)}</div></td>'
+            f"{count('techniques', len(numbered_spans(article)))}{count('claims', len(article.claims))}"
+            f"{count('matching', matched)}{count('citations', weak)}</tr>"
+        )
+    return (
+        '<section class="overview" aria-labelledby="overview-h"><h2 id="overview-h">Articles in this report</h2>'
+        '<table><thead><tr><th scope="col">Article</th><th scope="col" class="num">Technique spans</th>'
+        '<th scope="col" class="num">Claims</th><th scope="col" class="num">Claims matching fact-checks</th>'
+        '<th scope="col" class="num">Low-reliability sources</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _error_text(outcome: Outcome) -> str:
+    error = outcome.error
+    if error is None:
+        return "no article and no error were recorded"
+    code = getattr(error, "code", None)
+    message = getattr(error, "message", str(error))
+    return f"{code} {message}" if code else message
+
+
+def _failure(anchor: str, outcome: Outcome) -> str:
+    return (
+        f'<article class="doc failed" id="{anchor}"><h2>Could not analyse {esc(outcome.source)}</h2>'
+        f'<p class="error">{esc(_error_text(outcome))}</p></article>'
+    )
+
+
+class _ArticleView:
+    """The HTML of one analysed article; ``anchor`` prefixes every id so several articles can share a page."""
+
+    def __init__(self, anchor: str, source: str, article: Article) -> None:
+        self.anchor = anchor
+        self.source = source
+        self.article = article
+        self.spans = numbered_spans(article)
+
+    def lang(self) -> str:
+        # Screen readers pick the voice from lang; the page chrome is English, the article may not be.
+        language = self.article.language
+        if language and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
+            return f' lang="{esc(language)}"'
+        return ""
+
+    def span_id(self, ns: NumberedSpan) -> str:
+        return f"{self.anchor}-s{ns.number}"
+
+    def render(self) -> str:
+        return (
+            f'<article class="doc" id="{self.anchor}" aria-labelledby="{self.anchor}-h">'
+            f"{self.header()}"
+            '<div class="grid">'
+            f'<section class="reading" aria-label="Article text"{self.lang()}>{self.body()}</section>'
+            f'<aside class="legend" aria-labelledby="{self.anchor}-legend-h">{self.legend()}</aside>'
+            "</div>"
+            f"{self.claims()}{self.sources()}{self.span_list()}"
+            "</article>"
+        )
+
+    # -- header -------------------------------------------------------------------------------------
+
+    def header(self) -> str:
+        article = self.article
+        facts: list[tuple[str, str]] = []
+        if article.outlet:
+            facts.append(("Outlet", esc(article.outlet)))
+        if article.date:
+            facts.append(("Date", esc(article.date)))
+        if article.url:
+            facts.append(("URL", _link(article.url, article.url)))
+        facts.append(("Source", esc(self.source)))
+        facts.append(("Language", esc(article.language or "unknown")))
+        facts.append(("Id", f"<code>{esc(article.id)}</code>"))
+        if article.components:
+            ran = ", ".join(f"{esc(run.name)} <span class='muted'>{esc(run.version)}</span>" for run in article.components)
+        else:
+            ran = "none"
+        facts.append(("Components", ran))
+        meta = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
+        return (
+            f'<header class="doc-head"><h2 id="{self.anchor}-h">{esc(article_heading(article, self.source))}</h2>'
+            f'<p class="glance">{self.glance()}</p>'
+            f'<dl class="meta">{meta}</dl></header>'
+        )
+
+    def glance(self) -> str:
+        """One line a desk editor reads first: how much of each kind of finding there is."""
+        article = self.article
+        bits = []
+        if article.has_run("techniques") or self.spans:
+            bits.append(f'<span class="shown-count">{len(self.spans)}</span> technique span{"s" if len(self.spans) != 1 else ""}')
+        else:
+            bits.append("techniques not analysed")
+        if article.has_run("claims") or article.claims:
+            matched = sum(1 for c in article.claims if c.matches)
+            claim_bit = f"{len(article.claims)} check-worthy claim{'s' if len(article.claims) != 1 else ''}"
+            if matched:
+                claim_bit += (
+                    f", <strong>{matched} resembling {'a known fact-check or disinformation case' if matched == 1 else 'known fact-checks or disinformation cases'}</strong>"
+                )
+            bits.append(claim_bit)
+        else:
+            bits.append("claims not analysed")
+        if article.has_run("citations") or article.citations:
+            sources = unique_sources(article.citations)
+            weak = sum(1 for c in sources if c.reliability is not None and c.reliability < 0.4)
+            source_bit = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+            if weak:
+                source_bit += f", <strong>{weak} rated low</strong>"
+            bits.append(source_bit)
+        else:
+            bits.append("sources not analysed")
+        return " &middot; ".join(bits)
+
+    # -- article text -------------------------------------------------------------------------------
+
+    def body(self) -> str:
+        text = self.article.text
+        paragraphs = _paragraphs(text)
+        bounds = [b for start, end in paragraphs for b in (start, end)]
+        out: list[str] = []
+        current: int | None = None
+        para = 0
+        for piece in sweep(len(text), self.spans, bounds):
+            while para < len(paragraphs) and paragraphs[para][1] <= piece.start:
+                para += 1
+            inside = para < len(paragraphs) and paragraphs[para][0] <= piece.start
+            if not inside:
+                # Whitespace between paragraphs: only the markers of spans that end there survive.
+                out.append(self.markers(piece))
+                continue
+            if current != para:
+                if current is not None:
+                    out.append("</p>")
+                out.append("<p>")
+                current = para
+            out.append(self.piece_html(piece) + self.markers(piece))
+        if current is not None:
+            out.append("</p>")
+        if not paragraphs:
+            out.append('<p class="muted">(the article has no text)</p>')
+        return f'<div class="body">{"".join(out)}</div>'
+
+    def piece_html(self, piece: Piece) -> str:
+        chunk = esc(self.article.text[piece.start : piece.end]).replace("\n", "<br>\n")
+        if not piece.covering:
+            return chunk
+        top = piece.covering[0]
+        classes = ["hl", _CLASS.get(top.technique.name, _UNKNOWN_CLASS)]
+        if len(piece.covering) > 1:
+            # A second technique on the same words shows as an underline in its colour.
+            classes.append("u" + _CLASS.get(piece.covering[1].technique.name, _UNKNOWN_CLASS)[1:])
+        numbers = " ".join(str(ns.number) for ns in piece.covering)
+        described = " ".join(self.span_id(ns) for ns in piece.covering)
+        title = "\n".join(
+            f"[{ns.number}] {ns.technique.title} (score {ns.span.score:.2f}): {ns.technique.why or ns.technique.definition}"
+            for ns in piece.covering
+        )
+        return (
+            f'<mark class="{" ".join(classes)}" data-spans="{numbers}" tabindex="0" '
+            f'aria-describedby="{described}" title="{esc(title)}">{chunk}</mark>'
+        )
+
+    def markers(self, piece: Piece) -> str:
+        return "".join(
+            f'<a class="mk {_CLASS.get(ns.technique.name, _UNKNOWN_CLASS)}" href="#{self.span_id(ns)}" '
+            f'data-score="{ns.span.score:.4f}" aria-label="span {ns.number}: {esc(ns.technique.title)}">{ns.number}</a>'
+            for ns in piece.ends
+        )
+
+    # -- legend and span list -----------------------------------------------------------------------
+
+    def legend(self) -> str:
+        heading = f'<h3 id="{self.anchor}-legend-h">Persuasion techniques</h3>'
+        if not self.spans:
+            if self.article.has_run("techniques"):
+                return heading + '<p class="empty">No persuasion techniques found above the thresholds.</p>'
+            return heading + '<p class="empty">No technique model ran: persuasion techniques were not looked for.</p>'
+        counts = technique_counts(self.spans)
+        most = max(count for _, count in counts)
+        items = []
+        for technique, count in counts:
+            cls = _CLASS.get(technique.name, _UNKNOWN_CLASS)
+            width = max(4, round(100 * count / most))
+            why = f'<p class="why"><span class="label">Why it manipulates:</span> {esc(technique.why)}</p>' if technique.why else ""
+            items.append(
+                f'<li class="lg-item" data-t="{cls}">'
+                f'<div class="lg-head"><span class="sw {cls}" aria-hidden="true"></span>'
+                f'<strong>{esc(technique.title)}</strong>'
+                f'<span class="count" data-count-for="{cls}">{count}</span></div>'
+                f'<div class="bar" aria-hidden="true"><span class="{cls}" data-bar-for="{cls}" style="width:{width}%"></span></div>'
+                f'<p class="def">{esc(technique.definition)}</p>{why}</li>'
+            )
+        note = '<p class="muted small">Hover over or tab to a highlight for details. Underlined words carry a second technique.</p>'
+        return heading + note + f'<ul class="lg">{"".join(items)}</ul>'
+
+    def span_list(self) -> str:
+        if not self.spans:
+            return ""
+        rows = []
+        for ns in self.spans:
+            cls = _CLASS.get(ns.technique.name, _UNKNOWN_CLASS)
+            words = " ".join(self.article.text[ns.span.start : ns.span.end].split())
+            if len(words) > 240:
+                words = words[:237] + "..."
+            rows.append(
+                f'<li id="{self.span_id(ns)}" value="{ns.number}" data-t="{cls}" data-score="{ns.span.score:.4f}" '
+                f'data-n="{ns.number}" data-title="{esc(ns.technique.title)}" data-def="{esc(ns.technique.definition)}" '
+                f'data-why="{esc(ns.technique.why)}">'
+                f'<span class="sw {cls}" aria-hidden="true"></span><strong>{esc(ns.technique.title)}</strong> '
+                f'<span class="score">{ns.span.score:.2f}</span> '
+                f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span></li>'
+            )
+        return (
+            f'<section class="spans"><h3>All technique spans ({len(self.spans)})</h3>'
+            f'<ol class="spanlist">{"".join(rows)}</ol></section>'
+        )
+
+    # -- claims ---------------------------------------------------------------------------------------
+
+    def claims(self) -> str:
+        article = self.article
+        heading = "<h3>Check-worthy claims</h3>"
+        claims = sorted(article.claims, key=lambda c: c.start)
+        if not claims:
+            if article.has_run("claims"):
+                return f'<section class="claims">{heading}<p class="empty">No check-worthy claims found.</p></section>'
+            return f'<section class="claims">{heading}<p class="empty">No claim model ran: check-worthy claims were not looked for.</p></section>'
+        note = ""
+        if not article.has_run("matching"):
+            note = '<p class="empty">Known-claim matching did not run: these claims were not compared with fact-checks.</p>'
+        rows = "".join(self.claim_row(n, c) for n, c in enumerate(claims, start=1))
+        return (
+            f'<section class="claims">{heading}{note}<table class="claims-table">'
+            '<colgroup><col class="c-n"><col class="c-claim"><col class="c-who"><col class="c-voice">'
+            '<col class="c-score"><col class="c-match"></colgroup><thead><tr><th scope="col">#</th>'
+            '<th scope="col">Claim</th><th scope="col">Who says it</th><th scope="col">Voice</th>'
+            '<th scope="col" class="num" title="check-worthiness: how much the sentence makes a checkable claim">Score</th>'
+            '<th scope="col">Known fact-checks and cases <span class="muted">(similarity)</span></th>'
+            f"</tr></thead><tbody>{rows}</tbody></table></section>"
+        )
+
+    def claim_row(self, number: int, claim: Claim) -> str:
+        article = self.article
+        if not article.has_run("attribution"):
+            who, voice = '<span class="muted">not analysed</span>', '<span class="muted">not analysed</span>'
+        else:
+            voice = esc(VOICE_LABELS.get(claim.voice, claim.voice))
+            if claim.speaker:
+                who = f"<strong>{esc(claim.speaker)}</strong>"
+                if claim.verb:
+                    who += f' <span class="verb">{esc(claim.verb)}</span>'
+            elif claim.voice == "own":
+                who = '<span class="muted">the article itself</span>'
+            else:
+                who = '<span class="muted">not identified</span>'
+        if not article.has_run("matching"):
+            matches = '<span class="muted">not checked</span>'
+        elif not claim.matches:
+            matches = '<span class="muted">no match</span>'
+        else:
+            matches = '<ul class="matches">' + "".join(
+                _match_html(m) for m in sorted(claim.matches, key=lambda m: -m.similarity)
+            ) + "</ul>"
+        matched = " matched" if claim.matches else ""
+        return (
+            f'<tr class="claim{matched}"><td class="num">{number}</td><td class="claim-text">{esc(claim.text)}</td>'
+            f"<td>{who}</td><td>{voice}</td>"
+            f'<td class="num">{_meter(claim.score)}</td><td>{matches}</td></tr>'
+        )
+
+    # -- sources --------------------------------------------------------------------------------------
+
+    def sources(self) -> str:
+        article = self.article
+        heading = "<h3>Sources the article leans on</h3>"
+        if not article.citations:
+            if article.has_run("citations"):
+                return f'<section class="sources">{heading}<p class="empty">No cited sources found.</p></section>'
+            return f'<section class="sources">{heading}<p class="empty">No source finder ran: cited sources were not looked for.</p></section>'
+        rows = []
+        mentions = Counter((c.name.casefold(), c.domain) for c in article.citations)
+        for citation in unique_sources(article.citations):
+            label, meaning = reliability_band(citation.reliability)
+            score = f"{citation.reliability:.2f}" if citation.reliability is not None else "&ndash;"
+            domain = esc(citation.domain) if citation.domain else '<span class="muted">unknown</span>'
+            times = mentions[(citation.name.casefold(), citation.domain)]
+            kind = "linked" if citation.kind == "link" else "named in the text"
+            if times > 1:
+                kind += f" ({times}&times;)"
+            band_class = "band-" + label.replace(" ", "-")
+            rows.append(
+                f"<tr><td><strong>{esc(citation.name)}</strong></td><td>{domain}</td><td>{kind}</td>"
+                f'<td class="num">{score}</td><td><span class="band {band_class}">{esc(label)}</span></td>'
+                f"<td>{esc(meaning)}</td></tr>"
+            )
+        return (
+            f'<section class="sources">{heading}<table><thead><tr><th scope="col">Source</th>'
+            '<th scope="col">Domain</th><th scope="col">Cited</th><th scope="col" class="num">Rating</th>'
+            '<th scope="col">Band</th><th scope="col">What the rating means</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></section>'
+        )
+
+
+def _match_html(match: KnownClaimMatch) -> str:
+    details = [esc(match.source)]
+    if match.date:
+        details.append(esc(match.date))
+    if match.rating:
+        details.append(f"rated <strong>{esc(match.rating)}</strong>")
+    link = f" {_link(match.url, 'read it')}" if match.url else ""
+    return (
+        f'<li><div class="match-head"><span class="sim" title="similarity to the article\'s claim">{match.similarity:.2f}</span> '
+        f"{', '.join(details)}{link}</div>"
+        f'<q class="known">{esc(match.claim)}</q></li>'
+    )
+
+
+def _meter(score: float) -> str:
+    width = round(max(0.0, min(1.0, score)) * 100)
+    return f'<span class="meter" aria-hidden="true"><span style="width:{width}%"></span></span> {score:.2f}'
+
+
+def _link(url: str, label: str) -> str:
+    """An anchor for http(s) URLs only; anything else (javascript:, data:, file:) stays inert text."""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("http", "https"):
+        return f"<code>{esc(url)}</code>"
+    return f'<a href="{esc(url.strip())}" rel="noopener noreferrer" target="_blank">{esc(label)}</a>'
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character ranges of paragraphs: text between blank lines, whitespace-only stretches dropped."""
+    ranges = []
+    start = 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        ranges.append((start, gap.start()))
+        start = gap.end()
+    ranges.append((start, len(text)))
+    return [(s, e) for s, e in ranges if text[s:e].strip()]
+
+
+
+def _footer() -> str:
+    return (
+        '<footer class="page">'
+        f"<p>{esc(RATINGS_CITATION)}</p>"
+        "<p>Technique definitions follow the Propaganda Techniques Corpus (Da San Martino et al., SemEval-2020 "
+        "Task 11), explained in propscope's own words. Scores are model confidences, not verdicts: a highlight "
+        "says the words resemble a technique, not that the article is false.</p>"
+        f"<p>Made with propscope {esc(propscope_version)}. This page loads nothing from the network.</p>"
+        "</footer>"
+    )
+
+
+def _css() -> str:
+    per_technique = []
+    for technique in TECHNIQUES:
+        cls = _CLASS[technique.name]
+        light = tint(technique.colour)
+        per_technique.append(
+            f".{cls}{{background:{light};box-shadow:inset 0 -2px 0 {technique.colour}}}"
+            f"mark.u{cls[1:]}{{box-shadow:inset 0 -4px 0 {technique.colour};text-decoration:underline dotted {technique.colour}}}"
+            f"a.mk.{cls}{{background:{light};border-color:{technique.colour}}}"
+        )
+    per_technique.append(".tx{background:#e0e0e0;box-shadow:inset 0 -2px 0 #999}")
+    return _BASE_CSS + "".join(per_technique)
+
+
+_BASE_CSS = """
+:root{--ink:#1b1b1b;--muted:#5a5a5a;--line:#dcdcdc;--paper:#fff;--soft:#f6f6f3;--accent:#0b5cad}
+*{box-sizing:border-box}
+body{margin:0;background:var(--soft);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+a{color:var(--accent)}
+header.page{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:center;justify-content:space-between;padding:.6rem 1.5rem;background:#1f2933;color:#fff}
+header.page .muted{color:#cfd6dd}
+.logo{font-weight:700;letter-spacing:.02em;font-size:1.1rem}
+.controls{display:flex;align-items:center;gap:.6rem;font-size:.9rem}
+.controls input{width:12rem;accent-color:#f0b429}
+.controls output{font-variant-numeric:tabular-nums;font-weight:700}
+main{max-width:78rem;margin:0 auto;padding:1.2rem 1.5rem 2rem}
+.muted{color:var(--muted)}
+.small{font-size:.82rem}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+article.doc,section.overview{background:var(--paper);border:1px solid var(--line);border-radius:6px;padding:1.4rem 1.8rem;margin:0 0 1.6rem}
+article.doc.failed{border-left:5px solid #b42318}
+.error{color:#8a1c12;font-family:ui-monospace,Menlo,Consolas,monospace}
+h2{font-size:1.5rem;line-height:1.25;margin:.1rem 0 .4rem;font-family:Georgia,"Times New Roman",serif}
+h3{font-size:1.05rem;margin:1.6rem 0 .6rem;text-transform:uppercase;letter-spacing:.04em;color:#333}
+.glance{margin:.2rem 0 .8rem;font-size:1rem}
+dl.meta{display:flex;flex-wrap:wrap;gap:.2rem 1.4rem;margin:0;font-size:.85rem;color:var(--muted)}
+dl.meta div{display:flex;gap:.35rem;max-width:100%}
+dl.meta dt{font-weight:600;color:#333}
+dl.meta dd{margin:0;overflow-wrap:anywhere}
+.grid{display:grid;grid-template-columns:minmax(0,1fr) 21rem;gap:2rem;margin-top:1rem;border-top:1px solid var(--line);padding-top:1rem}
+@media (max-width:960px){.grid{grid-template-columns:1fr}}
+.reading .body{font:1.08rem/1.75 Georgia,"Times New Roman",serif;max-width:42rem}
+.reading p{margin:0 0 1em}
+mark.hl{color:#000;padding:.05em 0;border-radius:2px;cursor:help}
+mark.hl:focus{outline:2px solid #1f2933;outline-offset:1px}
+mark.hl.off{background:none;box-shadow:none;text-decoration:none;cursor:text}
+a.mk{display:inline;font:600 .62rem/1 system-ui,sans-serif;color:#000;text-decoration:none;vertical-align:super;border:1px solid;border-radius:3px;padding:0 .22em;margin:0 .05em}
+a.mk:hover,a.mk:focus{text-decoration:underline}
+a.mk[hidden]{display:none}
+aside.legend{font-size:.9rem;align-self:start}
+aside.legend h3{margin-top:0}
+ul.lg{list-style:none;padding:0;margin:0}
+.lg-item{padding:.5rem 0;border-bottom:1px solid var(--line)}
+.lg-item.none{opacity:.45}
+.lg-head{display:flex;align-items:center;gap:.5rem}
+.lg-head .count{margin-left:auto;font-weight:700;font-variant-numeric:tabular-nums}
+.bar{height:4px;background:#eee;margin:.3rem 0 .35rem;border-radius:2px}
+.bar span{display:block;height:100%;border-radius:2px}
+.def,.why{margin:.15rem 0;color:#333}
+.why .label{font-weight:600}
+.sw{display:inline-block;width:1.1rem;height:.9rem;border-radius:2px;flex:none;vertical-align:-.1rem}
+.empty{color:var(--muted);font-style:italic}
+ol.spanlist{margin:0;padding-left:2.4rem;font-size:.9rem}
+ol.spanlist li{margin:.2rem 0}
+ol.spanlist li.below{display:none}
+ol.spanlist .sw{margin-right:.35rem}
+.score,.sim{font-variant-numeric:tabular-nums;font-weight:600}
+q{font-style:italic}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border-bottom:1px solid var(--line);padding:.45rem .5rem;text-align:left;vertical-align:top}
+th{font-size:.78rem;text-transform:uppercase;letter-spacing:.03em;color:#444;background:#fafafa}
+.claim-text{font-family:Georgia,"Times New Roman",serif;font-size:.98rem}
+table.claims-table{table-layout:fixed}
+.c-n{width:2.2rem}.c-claim{width:36%}.c-who{width:15%}.c-voice{width:8.5rem}.c-score{width:6.5rem}
+@media (max-width:960px){table.claims-table{table-layout:auto}}
+tr.matched td:first-child{box-shadow:inset 4px 0 0 #b42318}
+.verb{color:var(--muted);font-style:italic}
+.meter{display:inline-block;width:3.2rem;height:.5rem;background:#e6e6e6;border-radius:3px;vertical-align:middle;overflow:hidden}
+.meter span{display:block;height:100%;background:#4a5866}
+ul.matches{list-style:none;margin:0;padding:0}
+ul.matches li{margin:0 0 .55rem;padding:.35rem .5rem;background:#fdf3f2;border-left:3px solid #b42318;border-radius:2px}
+.match-head{font-size:.82rem;color:#333}
+.sim{display:inline-block;background:#b42318;color:#fff;border-radius:3px;padding:0 .3em;margin-right:.2rem}
+q.known{display:block;margin-top:.15rem}
+.band{display:inline-block;padding:.05rem .45rem;border-radius:999px;font-size:.8rem;font-weight:600;white-space:nowrap;border:1px solid}
+.band-very-low{background:#fde2e0;color:#7a1410;border-color:#d92d20}
+.band-low{background:#fdeae0;color:#7a2e0e;border-color:#e06c2e}
+.band-mixed{background:#fef6d8;color:#6a4b00;border-color:#d4a514}
+.band-generally-reliable{background:#e3f4e8;color:#1d5631;border-color:#3e9c5b}
+.band-high{background:#d6f0dd;color:#14492a;border-color:#2d8a4e}
+.band-unrated{background:#eee;color:#444;border-color:#aaa}
+tr.failed td{color:#8a1c12}
+#ps-tip{position:absolute;z-index:10;max-width:24rem;background:#1f2933;color:#fff;padding:.55rem .7rem;border-radius:5px;font-size:.85rem;line-height:1.4;box-shadow:0 4px 14px rgba(0,0,0,.25)}
+#ps-tip .tip-h{font-weight:700}
+#ps-tip .tip-why{color:#d8dee4;margin-bottom:.35rem}
+#ps-tip .tip-why:last-child{margin-bottom:0}
+footer.page{max-width:78rem;margin:0 auto;padding:0 1.5rem 2rem;color:var(--muted);font-size:.8rem}
+@media print{header.page{position:static}.controls,#ps-tip{display:none}}
+"""
+
+# Reads only data attributes and writes only textContent/className, so article strings never become
+# markup; runs under the page's CSP with no network access.
+_SCRIPT = """
+(function () {
+  "use strict";
+  var tip = document.getElementById("ps-tip");
+  var slider = document.getElementById("ps-threshold");
+  var shownValue = document.getElementById("ps-threshold-value");
+  var threshold = 0;
+  function info(mark, n) {
+    return document.getElementById(mark.closest("article").id + "-s" + n);
+  }
+  function visible(mark) {
+    return mark.dataset.spans.split(" ").map(function (n) { return info(mark, n); })
+      .filter(function (li) { return li && parseFloat(li.dataset.score) >= threshold; })
+      .sort(function (a, b) { return parseFloat(b.dataset.score) - parseFloat(a.dataset.score); });
+  }
+  function hide() { tip.hidden = true; }
+  function show(mark) {
+    var spans = visible(mark);
+    if (!spans.length) { hide(); return; }
+    tip.textContent = "";
+    spans.forEach(function (li) {
+      var head = document.createElement("div");
+      head.className = "tip-h";
+      head.textContent = "[" + li.dataset.n + "] " + li.dataset.title + " \\u00b7 score " + parseFloat(li.dataset.score).toFixed(2);
+      var def = document.createElement("div");
+      def.textContent = li.dataset.def;
+      var why = document.createElement("div");
+      why.className = "tip-why";
+      why.textContent = li.dataset.why ? "Why it manipulates: " + li.dataset.why : "";
+      tip.append(head, def, why);
+    });
+    tip.hidden = false;
+    var box = mark.getClientRects()[0] || mark.getBoundingClientRect();
+    var width = document.documentElement.clientWidth;
+    var left = Math.max(8, Math.min(box.left, width - tip.offsetWidth - 8));
+    var top = box.bottom + 6;
+    if (top + tip.offsetHeight > window.innerHeight && box.top - tip.offsetHeight - 6 > 0) {
+      top = box.top - tip.offsetHeight - 6;
+    }
+    tip.style.left = (left + window.scrollX) + "px";
+    tip.style.top = (top + window.scrollY) + "px";
+  }
+  document.querySelectorAll("mark.hl[title]").forEach(function (mark) { mark.removeAttribute("title"); });
+  document.addEventListener("mouseover", function (e) {
+    var mark = e.target.closest && e.target.closest("mark.hl");
+    if (mark) { show(mark); }
+  });
+  document.addEventListener("mouseout", function (e) {
+    var mark = e.target.closest && e.target.closest("mark.hl");
+    if (mark && !(e.relatedTarget && mark.contains(e.relatedTarget))) { hide(); }
+  });
+  document.addEventListener("focusin", function (e) {
+    if (e.target.matches && e.target.matches("mark.hl")) { show(e.target); } else { hide(); }
+  });
+  document.addEventListener("focusout", hide);
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { hide(); } });
+  window.addEventListener("scroll", hide, { passive: true });
+  function apply() {
+    document.querySelectorAll("mark.hl").forEach(function (mark) {
+      var spans = visible(mark);
+      var cls = "hl";
+      if (!spans.length) { cls += " off"; }
+      else {
+        cls += " " + spans[0].dataset.t;
+        if (spans.length > 1) { cls += " u" + spans[1].dataset.t.slice(1); }
+      }
+      mark.className = cls;
+      mark.tabIndex = spans.length ? 0 : -1;
+    });
+    document.querySelectorAll("a.mk").forEach(function (a) {
+      a.hidden = parseFloat(a.dataset.score) < threshold;
+    });
+    document.querySelectorAll("article.doc").forEach(function (doc) {
+      var counts = {}, shown = 0, most = 0;
+      doc.querySelectorAll("ol.spanlist li").forEach(function (li) {
+        var on = parseFloat(li.dataset.score) >= threshold;
+        li.classList.toggle("below", !on);
+        if (on) { counts[li.dataset.t] = (counts[li.dataset.t] || 0) + 1; shown += 1; }
+      });
+      Object.keys(counts).forEach(function (k) { most = Math.max(most, counts[k]); });
+      doc.querySelectorAll("[data-count-for]").forEach(function (el) {
+        var c = counts[el.dataset.countFor] || 0;
+        el.textContent = c;
+        el.closest(".lg-item").classList.toggle("none", c === 0);
+      });
+      doc.querySelectorAll("[data-bar-for]").forEach(function (el) {
+        var c = counts[el.dataset.barFor] || 0;
+        el.style.width = (most ? Math.max(c ? 4 : 0, Math.round(100 * c / most)) : 0) + "%";
+      });
+      var count = doc.querySelector(".shown-count");
+      if (count) { count.textContent = shown; }
+    });
+  }
+  if (slider) {
+    slider.addEventListener("input", function () {
+      threshold = parseFloat(slider.value);
+      shownValue.textContent = threshold.toFixed(2);
+      hide();
+      apply();
+    });
+  }
+})();
+"""

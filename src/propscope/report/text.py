@@ -1,0 +1,261 @@
+"""The terminal report: highlighted article, legend, numbered spans, claims with matches, sources.
+
+Built with rich into a string, so the CLI decides where it goes. Without colour the output is plain
+text and spans are marked ``{like this}[3]``: braces, because square brackets are common in news text
+(``[sic]``); a span that partly overlaps another opens with its number, ``{8:like this}[8]``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.text import Text
+
+from propscope.document import Article, Claim
+from propscope.report.common import (
+    VOICE_LABELS,
+    NumberedSpan,
+    article_heading,
+    components_line,
+    crossing_spans,
+    numbered_spans,
+    one_line,
+    printable,
+    sweep,
+    technique_counts,
+    tint,
+    unique_sources,
+)
+from propscope.report.reliability import RATINGS_CITATION, reliability_band
+
+if TYPE_CHECKING:
+    from propscope.runner import Outcome
+
+WIDTH = 100
+STEP = 4  # indentation of one level, in columns
+
+Part = str | tuple[str, str] | Text
+
+
+def render_text(outcomes: list[Outcome], colour: bool) -> str:
+    """The report of every outcome as one string; ANSI styles only when ``colour`` is true."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        width=WIDTH,
+        markup=False,  # article text is data: "[bold]" in an article must print as written
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    for index, outcome in enumerate(outcomes):
+        if index:
+            console.print()
+        if outcome.article is None or outcome.error is not None:
+            console.print(Text.assemble(("FAILED ", "bold red"), printable(f"{outcome.source}: {outcome.error}")))
+            continue
+        _ArticleReport(console, outcome.source, outcome.article, colour).render()
+    report = buffer.getvalue()
+    if not colour:
+        # rich pads wrapped, indented blocks with spaces to their width; plain text does not need them.
+        report = "\n".join(line.rstrip() for line in report.split("\n"))
+    return report
+
+
+class _ArticleReport:
+    """One article's report; a class only so that the sections share console, article and spans."""
+
+    def __init__(self, console: Console, source: str, article: Article, colour: bool) -> None:
+        self.console = console
+        self.source = source
+        self.article = article
+        self.colour = colour
+        self.spans = numbered_spans(article)
+
+    def render(self) -> None:
+        self.header()
+        self.body()
+        self.legend()
+        self.span_list()
+        self.claims()
+        self.sources()
+
+    def line(self, level: int, *parts: Part) -> None:
+        """Print parts as one paragraph indented by ``level`` steps; wrapped lines keep the indent."""
+        text = Text.assemble(*parts)
+        self.console.print(Padding(text, (0, 0, 0, STEP * level), expand=False) if level else text)
+
+    def style(self, style: str) -> str:
+        # Without colour, rich drops styles anyway; keeping it explicit makes the plain path obvious.
+        return style if self.colour else ""
+
+    def section(self, title: str) -> None:
+        self.console.print()
+        self.line(0, (title, "bold underline"))
+
+    def header(self) -> None:
+        article = self.article
+        self.console.print(Rule(Text(article_heading(article, self.source), style="bold"), characters="=", style="bold"))
+        facts = [
+            ("id", article.id),
+            ("source", self.source),
+            ("outlet", article.outlet),
+            ("date", article.date),
+            ("url", article.url),
+            ("language", article.language or "unknown"),
+            ("components", components_line(article)),
+        ]
+        for label, value in facts:
+            if value:
+                self.console.print(Text.assemble((f"{label + ':':<12}", "bold"), one_line(value)))
+        self.console.print()
+
+    def body(self) -> None:
+        text = self.article.text
+        crossing = crossing_spans(self.spans)
+        rendered = Text()
+        for piece in sweep(len(text), self.spans):
+            if not self.colour:
+                for started in piece.starts:
+                    rendered.append(f"{{{started.number}:" if started.number in crossing else "{")
+            chunk = printable(text[piece.start : piece.end])
+            if piece.covering:
+                style = f"black on {tint(piece.covering[0].technique.colour)}"
+                if len(piece.covering) > 1:
+                    style += " underline"  # more than one technique on these words
+                rendered.append(chunk, style=style)
+            else:
+                rendered.append(chunk)
+            for ended in piece.ends:
+                closing = "" if self.colour else "}"
+                rendered.append(f"{closing}[{ended.number}]", style=f"bold {ended.technique.colour}")
+        rendered.rstrip()
+        self.console.print(rendered)
+
+    def legend(self) -> None:
+        if not self.spans:
+            self.section("Persuasion techniques")
+            if self.article.has_run("techniques"):
+                self.line(1, "No persuasion techniques found above the thresholds.")
+            else:
+                self.line(1, "No technique model ran: persuasion techniques were not looked for.")
+            return
+        self.section(f"Persuasion techniques ({len(self.spans)} spans)")
+        if self.colour:
+            self.line(1, ("Underlined words carry more than one technique; [n] refers to the list of spans.", "italic"))
+        else:
+            self.line(1, "Spans are marked {like this}[n]; [n] refers to the list of spans below.")
+        for technique, count in technique_counts(self.spans):
+            swatch: tuple[Part, ...] = (("    ", f"on {tint(technique.colour)}"), " ") if self.colour else ()
+            self.console.print()
+            self.line(1, *swatch, (technique.title, "bold"), f"  ({count} span{'s' if count != 1 else ''})")
+            self.line(2, ("What it is: ", "italic"), technique.definition)
+            if technique.why:
+                self.line(2, ("Why it manipulates: ", "italic"), technique.why)
+
+    def span_list(self) -> None:
+        if not self.spans:
+            return
+        self.section("Spans")
+        for ns in self.spans:
+            self.line(1, *self._span_parts(ns))
+
+    def _span_parts(self, ns: NumberedSpan) -> tuple[Part, ...]:
+        words = one_line(self.article.text[ns.span.start : ns.span.end])
+        if len(words) > 160:
+            words = words[:157] + "..."
+        return (
+            (f"[{ns.number}]", f"bold {ns.technique.colour}"),
+            " ",
+            (ns.technique.title, "bold"),
+            f"  {ns.span.score:.2f}  ",
+            f"\u201c{words}\u201d",
+        )
+
+    def claims(self) -> None:
+        article = self.article
+        claims = sorted(article.claims, key=lambda c: c.start)
+        if not claims:
+            self.section("Check-worthy claims")
+            if article.has_run("claims"):
+                self.line(1, "No check-worthy claims found.")
+            else:
+                self.line(1, "No claim model ran: check-worthy claims were not looked for.")
+            return
+        self.section(f"Check-worthy claims ({len(claims)})")
+        if not article.has_run("matching"):
+            self.line(1, ("Known-claim matching did not run: these claims were not compared with fact-checks.", "italic"))
+        for number, claim in enumerate(claims, start=1):
+            self.console.print()
+            self.line(1, (f"{number}. ", "bold"), f"score {claim.score:.2f}  ", (self._who(claim), "bold"))
+            self.line(2, (f"\u201c{one_line(claim.text)}\u201d", self.style("italic")))
+            self._matches(claim)
+
+    def _who(self, claim: Claim) -> str:
+        if not self.article.has_run("attribution"):
+            return "speaker not analysed (attribution did not run)"
+        voice = VOICE_LABELS.get(claim.voice, claim.voice)
+        if claim.speaker:
+            verb = f" {one_line(claim.verb)}" if claim.verb else ""
+            return f"{one_line(claim.speaker)}{verb} ({voice})"
+        if claim.voice == "own":
+            return "the article itself (own voice)"
+        return f"speaker not identified ({voice})"
+
+    def _matches(self, claim: Claim) -> None:
+        if not self.article.has_run("matching"):
+            return
+        if not claim.matches:
+            self.line(2, ("No known fact-check or disinformation case matches.", self.style("dim")))
+            return
+        self.line(2, ("Matches known claims:", self.style("bold red")))
+        for match in sorted(claim.matches, key=lambda m: -m.similarity):
+            details = [one_line(match.source)]
+            if match.date:
+                details.append(one_line(match.date))
+            if match.rating:
+                details.append(f"rated: {one_line(match.rating)}")
+            self.line(2, "- ", (f"similarity {match.similarity:.2f}", "bold"), "  ", ", ".join(details))
+            self.line(3, f"\u201c{one_line(match.claim)}\u201d")
+            if match.url:
+                self.line(3, (one_line(match.url), self.style("underline")))
+
+    def sources(self) -> None:
+        article = self.article
+        if not article.citations:
+            self.section("Sources")
+            if article.has_run("citations"):
+                self.line(1, "No cited sources found.")
+            else:
+                self.line(1, "No source finder ran: cited sources were not looked for.")
+            return
+        sources = unique_sources(article.citations)
+        self.section(f"Sources ({len(sources)})")
+        for citation in sources:
+            label, meaning = reliability_band(citation.reliability)
+            rating = f"{label} ({citation.reliability:.2f})" if citation.reliability is not None else label
+            domain = one_line(citation.domain) if citation.domain else "domain unknown"
+            kind = "linked" if citation.kind == "link" else "named"
+            self.console.print()
+            self.line(1, (one_line(citation.name), "bold"), f"  {domain}, {kind}")
+            self.line(2, "Reliability ", (rating, self.style(_band_style(label))), f": {meaning}")
+        self.console.print()
+        self.line(1, (RATINGS_CITATION, self.style("dim")))
+
+
+
+def _band_style(label: str) -> str:
+    return {
+        "very low": "bold red",
+        "low": "bold red",
+        "mixed": "bold yellow",
+        "generally reliable": "bold green",
+        "high": "bold green",
+    }.get(label, "bold")

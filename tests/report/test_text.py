@@ -1,0 +1,95 @@
+"""The terminal report: plain without colour, styled with colour, every section and its empty states."""
+
+from __future__ import annotations
+
+import pytest
+
+from propscope.document import Article, ComponentRun, TechniqueSpan
+from propscope.errors import InputNotFound
+from propscope.report import render_text
+from propscope.techniques import TECHNIQUES
+
+from .sample import ALL_COMPONENTS, Outcome
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed: rich wraps long lines at 100 columns."""
+    return " ".join(text.split())
+
+
+def test_plain_text_has_no_escape_codes(article: Article) -> None:
+    report = render_text([Outcome("bucha.txt", article, None)], colour=False)
+    assert "\x1b" not in report
+    assert max(len(line) for line in report.splitlines()) <= 100
+    assert not [line for line in report.splitlines() if line != line.rstrip()]
+
+
+def test_colour_text_has_escape_codes(article: Article, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    report = render_text([Outcome("bucha.txt", article, None)], colour=True)
+    assert "\x1b[" in report
+
+
+def test_escape_sequences_in_the_article_are_neutralised() -> None:
+    article = Article(text="Clear the screen \x1b[2J now [bold]please[/bold].", components=[ComponentRun("techniques", "1")])
+    report = render_text([Outcome("x.txt", article, None)], colour=False)
+    assert "\x1b" not in report
+    assert "[bold]please[/bold]" in report  # rich markup in an article is text, not styling
+
+
+def test_sections_and_markers(article: Article) -> None:
+    report = render_text([Outcome("bucha.txt", article, None)], colour=False)
+    flat_report = flat(report)
+    assert "Moscow dismisses Bucha {'provocation'}[1]" in flat_report
+    # Nested spans close innermost first; spans that cross carry their number at the opening brace.
+    assert "{so-called {massacre}[3]}[2]" in flat_report
+    assert "{7:neo-Nazi {8:regime}[7] in Kyiv and its Western puppet masters}[8]" in flat_report
+    assert "[5] Loaded language 0.93 “monstrous forgery”" in flat_report
+    assert "Foreign Minister Sergey Lavrov said (reported speech)" in flat_report
+    assert "the article itself (own voice)" in flat_report
+    assert "similarity 0.87 EUvsDisinfo, 2022-04-05, rated: disinformation" in flat_report
+    assert "https://euvsdisinfo.eu/report/bucha-staged/" in flat_report
+    assert "Reliability very low (0.18)" in flat_report
+    assert "Reliability unrated: not in the ratings" in flat_report
+    assert "components: segment 1.0, techniques 0.1.0" in flat_report
+
+
+def test_every_technique_is_explained_when_present() -> None:
+    text = " ".join(f"word{i}" for i in range(len(TECHNIQUES)))
+    spans = []
+    for i, technique in enumerate(TECHNIQUES):
+        start = text.index(f"word{i}")
+        spans.append(TechniqueSpan(technique.name, start, start + len(f"word{i}"), 0.5))
+    article = Article(text=text, techniques=spans, components=[ComponentRun("techniques", "1")])
+    report = flat(render_text([Outcome("all.txt", article, None)], colour=False))
+    for technique in TECHNIQUES:
+        for field in (technique.title, technique.definition, technique.why):
+            assert flat(field) in report, field
+
+
+def test_failed_outcome_is_one_line(article: Article) -> None:
+    outcomes = [Outcome("missing.txt", None, InputNotFound("no such file: missing.txt")), Outcome("b.txt", article, None)]
+    report = render_text(outcomes, colour=False)
+    assert report.splitlines()[0] == "FAILED missing.txt: E101 no such file: missing.txt"
+
+
+def test_not_run_differs_from_nothing_found() -> None:
+    nothing_ran = Article(text="A quiet sentence.", components=[ComponentRun("segment", "1")])
+    report = render_text([Outcome("a.txt", nothing_ran, None)], colour=False)
+    assert "No technique model ran" in report
+    assert "No claim model ran" in report
+    assert "No source finder ran" in report
+    all_ran = Article(text="A quiet sentence.", components=list(ALL_COMPONENTS))
+    report = render_text([Outcome("a.txt", all_ran, None)], colour=False)
+    assert "No persuasion techniques found above the thresholds." in report
+    assert "No check-worthy claims found." in report
+    assert "No cited sources found." in report
+
+
+def test_claims_without_attribution_or_matching(article: Article) -> None:
+    article.components = [c for c in article.components if c.name not in ("attribution", "matching")]
+    report = flat(render_text([Outcome("a.txt", article, None)], colour=False))
+    assert "speaker not analysed (attribution did not run)" in report
+    assert "Known-claim matching did not run" in report
+    assert "similarity 0.87" not in report
