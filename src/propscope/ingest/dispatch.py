@@ -65,6 +65,22 @@ def article_from_text(text: str, options: IngestOptions, **metadata: str | None)
     return article
 
 
+def guess_title(text: str) -> str | None:
+    """The first line of a plain-text article when it reads like a headline.
+
+    News text files usually start with the headline on a line of its own: short, not ending like a
+    sentence, and followed by a line break. The text itself is not changed.
+    """
+    stripped = text.lstrip()
+    first, newline, rest = stripped.partition("\n")
+    first = first.strip()
+    if not newline or not first or not rest.strip() or len(first) > 200:
+        return None
+    if first[-1] in ".,;:" or len(first.split()) < 2:
+        return None
+    return first
+
+
 def load_inputs(inputs: Iterable[str], options: IngestOptions) -> Iterator[IngestResult]:
     """Every document the inputs name, in order: '-' (stdin), http(s) URLs, directories, files."""
     for item in inputs:
@@ -102,7 +118,7 @@ def _from_stdin(options: IngestOptions) -> IngestResult:
     text = decode_bytes(data, "standard input", options)
     if looks_like_html(text):
         return IngestResult("-", _article_from_html(text, "standard input", options), None)
-    return IngestResult("-", article_from_text(text, options, id=""), None)
+    return IngestResult("-", article_from_text(text, options, id="", title=guess_title(text)), None)
 
 
 def _from_url(url: str, options: IngestOptions) -> IngestResult:
@@ -159,7 +175,7 @@ def _from_path(path: Path, source: str, article_id: str, options: IngestOptions)
     if kind == "html":
         article = _article_from_html(text, source, options, id=article_id)
     else:
-        article = article_from_text(text, options, id=article_id)
+        article = article_from_text(text, options, id=article_id, title=guess_title(text))
     article.metadata.setdefault("source", source)
     yield IngestResult(source, article, None)
 
