@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from propscope.cli import train_techniques
+
 app = typer.Typer(help="Train the models (needs the [train] extra: pip install 'propscope[train]').", no_args_is_help=True)
+app.command("techniques")(train_techniques.command)

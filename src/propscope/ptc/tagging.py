@@ -1,0 +1,342 @@
+"""Token windows, token labels and span decoding of the technique tagger (numpy and tokenizers only).
+
+Training and inference share this module so that both cut articles into the same windows and read
+spans back the same way:
+
+- an article is tokenised once, without truncation; windows of ``max_length`` tokens ([CLS] + content +
+  [SEP]) start every ``content - overlap`` tokens, so consecutive windows share ``overlap`` tokens;
+- model outputs of tokens seen by several windows are averaged;
+- a span is a maximal run of tokens whose probability reaches the technique's threshold, widened to
+  whole words and trimmed of the characters the organisers trimmed from gold spans.
+
+Output layout of the token head: one "inside" column per technique, then one "inside any technique"
+column (the SI target); with the ``bio`` scheme the same number of "begins here" columns follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from tokenizers import Tokenizer
+
+# The organisers trimmed gold spans of these characters (README of PTC v2); we trim predictions alike.
+TRIM_CHARS = " \n\r\t.,:;"
+
+
+@dataclass(slots=True)
+class TokenisedArticle:
+    """Token ids and character offsets of a whole article (no special tokens)."""
+
+    ids: np.ndarray  # [n] int64
+    offsets: np.ndarray  # [n, 2] int64
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+
+@dataclass(slots=True)
+class WindowBatch:
+    """Windows of several articles, padded to one length."""
+
+    input_ids: np.ndarray  # [N, L]
+    attention_mask: np.ndarray  # [N, L]
+    article: np.ndarray  # [N] index of the article
+    first_token: np.ndarray  # [N] article token index at window position 1
+    n_content: np.ndarray  # [N] content tokens in the window
+
+    def __len__(self) -> int:
+        return int(self.input_ids.shape[0])
+
+
+def prepare_tokenizer(tokenizer: Tokenizer) -> Tokenizer:
+    """Switch off truncation and padding: windows are cut here, not by the tokenizer."""
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def load_article_tokenizer(path: str) -> Tokenizer:
+    return prepare_tokenizer(Tokenizer.from_file(path))
+
+
+def tokenise(tokenizer: Tokenizer, texts: list[str]) -> list[TokenisedArticle]:
+    encodings = tokenizer.encode_batch(texts, add_special_tokens=False)
+    articles = []
+    for encoding in encodings:
+        ids = np.asarray(encoding.ids, dtype=np.int64)
+        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+        articles.append(TokenisedArticle(ids, offsets))
+    return articles
+
+
+def window_starts(n_tokens: int, content: int, overlap: int) -> list[int]:
+    """Start token of each window; the windows cover every token, consecutive ones share ``overlap``."""
+    if content <= overlap:
+        raise ValueError("window content must be longer than the overlap")
+    step = content - overlap
+    starts = [0]
+    while starts[-1] + content < n_tokens:
+        starts.append(starts[-1] + step)
+    return starts
+
+
+def build_windows(
+    articles: list[TokenisedArticle], max_length: int, overlap: int, cls_id: int, sep_id: int
+) -> WindowBatch:
+    content = max_length - 2
+    rows: list[tuple[int, int, int]] = []
+    for index, article in enumerate(articles):
+        for start in window_starts(len(article), content, overlap):
+            rows.append((index, start, min(content, len(article) - start)))
+    length = max((n for _, _, n in rows), default=0) + 2
+    input_ids = np.zeros((len(rows), length), dtype=np.int64)
+    attention = np.zeros((len(rows), length), dtype=np.int64)
+    for row, (index, start, n) in enumerate(rows):
+        input_ids[row, 0] = cls_id
+        input_ids[row, 1 : 1 + n] = articles[index].ids[start : start + n]
+        input_ids[row, 1 + n] = sep_id
+        attention[row, : n + 2] = 1
+    return WindowBatch(
+        input_ids=input_ids,
+        attention_mask=attention,
+        article=np.asarray([r[0] for r in rows], dtype=np.int64),
+        first_token=np.asarray([r[1] for r in rows], dtype=np.int64),
+        n_content=np.asarray([r[2] for r in rows], dtype=np.int64),
+    )
+
+
+def average_windows(values: np.ndarray, batch: WindowBatch, sizes: list[int]) -> list[np.ndarray]:
+    """Per-article ``[n_tokens, D]`` means of window outputs ``[N, L, D]`` over the windows that saw each token."""
+    sums = [np.zeros((size, values.shape[-1]), dtype=np.float32) for size in sizes]
+    counts = [np.zeros((size, 1), dtype=np.float32) for size in sizes]
+    for row in range(len(batch)):
+        index, start, n = int(batch.article[row]), int(batch.first_token[row]), int(batch.n_content[row])
+        sums[index][start : start + n] += values[row, 1 : 1 + n]
+        counts[index][start : start + n] += 1.0
+    return [s / np.maximum(c, 1.0) for s, c in zip(sums, counts, strict=True)]
+
+
+def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """Indices ``[a, b)`` of the tokens that overlap the characters ``[start, end)`` (a == b: none)."""
+    if len(offsets) == 0:
+        return 0, 0
+    a = int(np.searchsorted(offsets[:, 1], start, side="right"))
+    b = int(np.searchsorted(offsets[:, 0], end, side="left"))
+    return a, max(a, b)
+
+
+def token_targets(
+    offsets: np.ndarray, spans: list[tuple[int, int, int]], n_techniques: int, bio: bool
+) -> np.ndarray:
+    """Token targets ``[n, (n_techniques + 1) * (2 if bio else 1)]`` from ``(technique index, start, end)``."""
+    n_inside = n_techniques + 1
+    targets = np.zeros((len(offsets), n_inside * (2 if bio else 1)), dtype=np.float32)
+    for technique, start, end in spans:
+        a, b = token_range(offsets, start, end)
+        if a >= b:
+            continue
+        targets[a:b, technique] = 1.0
+        targets[a:b, n_techniques] = 1.0
+        if bio:
+            targets[a, n_inside + technique] = 1.0
+    if bio:
+        any_inside = targets[:, n_techniques] > 0
+        begins = any_inside & ~np.concatenate([[False], any_inside[:-1]])
+        targets[begins, n_inside + n_techniques] = 1.0
+    return targets
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
+
+
+def widen_and_trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words, then trim the organisers' boundary characters."""
+    while start > 0 and start < len(text) and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+        start -= 1
+    while end < len(text) and end > 0 and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+        end += 1
+    while start < end and text[start] in TRIM_CHARS:
+        start += 1
+    while end > start and text[end - 1] in TRIM_CHARS:
+        end -= 1
+    return start, end
+
+
+def runs(mask: np.ndarray, splits: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Maximal runs ``[a, b)`` of True; ``splits`` marks tokens that start a new run inside a run."""
+    if not mask.any():
+        return []
+    padded = np.concatenate([[False], mask, [False]])
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    result = []
+    for a, b in zip(change[0::2], change[1::2], strict=True):
+        a, b = int(a), int(b)
+        if splits is not None:
+            cuts = [a] + [int(i) for i in np.flatnonzero(splits[a + 1 : b]) + a + 1] + [b]
+            result.extend((x, y) for x, y in zip(cuts[:-1], cuts[1:], strict=True))
+        else:
+            result.append((a, b))
+    return result
+
+
+def decode_column(
+    text: str,
+    offsets: np.ndarray,
+    probs: np.ndarray,
+    threshold: float,
+    begins: np.ndarray | None = None,
+) -> list[tuple[int, int, float]]:
+    """Spans ``(start, end, score)`` of one output column; score = mean probability over the run."""
+    splits = None
+    if begins is not None:
+        splits = begins >= 0.5
+    spans: list[tuple[int, int, float]] = []
+    for a, b in runs(probs >= threshold, splits):
+        start, end = widen_and_trim(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
+        if end <= start:
+            continue
+        score = float(probs[a:b].mean())
+        if spans and start < spans[-1][1]:
+            # runs that end up in the same word after widening become one span
+            prev_start, prev_end, prev_score = spans[-1]
+            spans[-1] = (prev_start, max(prev_end, end), max(prev_score, score))
+        else:
+            spans.append((start, end, score))
+    return spans
+
+
+def span_extra_features(text: str, start: int, end: int, n_tokens: int) -> np.ndarray:
+    """Two scalars the span classifier sees beside pooled states: length, and how often the words recur.
+
+    The recurrence count matters for Repetition, which no window-bound encoder can see on its own.
+    """
+    fragment = text[start:end].strip().lower()
+    count = text.lower().count(fragment) if fragment else 1
+    return np.asarray([np.log1p(n_tokens) / 4.0, np.log1p(max(count - 1, 0))], dtype=np.float32)
+
+
+def span_features(
+    hidden: np.ndarray, logits: np.ndarray, offsets: np.ndarray, text: str, start: int, end: int
+) -> np.ndarray:
+    """Features of one span: mean and max of token states, mean token logits, extra scalars."""
+    a, b = token_range(offsets, start, end)
+    if a >= b:  # a span on characters no token covers (only whitespace): take the nearest token
+        a = min(a, len(offsets) - 1)
+        b = a + 1
+    states = hidden[a:b]
+    return np.concatenate(
+        [states.mean(axis=0), states.max(axis=0), logits[a:b].mean(axis=0), span_extra_features(text, start, end, b - a)]
+    ).astype(np.float32)
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass(slots=True)
+class ArticleOutputs:
+    """Token-level model outputs of one article, averaged over the windows that saw each token."""
+
+    text: str
+    offsets: np.ndarray  # [n, 2]
+    probs: np.ndarray  # [n, outputs] sigmoid of the token head
+    logits: np.ndarray  # [n, outputs]
+    hidden: np.ndarray | None  # [n, hidden] encoder states (only when asked for)
+
+
+# (input_ids, attention_mask) -> (token logits [N, L, outputs], hidden states [N, L, H] or None)
+WindowRunner = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+
+
+def article_outputs(
+    run: WindowRunner,
+    tokenizer: Tokenizer,
+    texts: Sequence[str],
+    max_length: int,
+    overlap: int,
+    windows_per_run: int = 32,
+    with_hidden: bool = False,
+) -> list[ArticleOutputs]:
+    """Cut every text into windows, run them in chunks of ``windows_per_run``, average per token."""
+    cls_id = int(tokenizer.token_to_id("[CLS]"))
+    sep_id = int(tokenizer.token_to_id("[SEP]"))
+    articles = tokenise(tokenizer, list(texts))
+    if not articles:
+        return []
+    batch = build_windows(articles, max_length, overlap, cls_id, sep_id)
+    sizes = [len(a) for a in articles]
+    logits_parts: list[np.ndarray] = []
+    hidden_parts: list[np.ndarray] = []
+    for first in range(0, len(batch), windows_per_run):
+        rows = slice(first, first + windows_per_run)
+        logits, hidden = run(batch.input_ids[rows], batch.attention_mask[rows])
+        logits_parts.append(np.asarray(logits, dtype=np.float32))
+        if with_hidden:
+            if hidden is None:
+                raise ValueError("the runner returned no hidden states")
+            hidden_parts.append(np.asarray(hidden, dtype=np.float32))
+    logits = np.concatenate(logits_parts)
+    mean_logits = average_windows(logits, batch, sizes)
+    mean_probs = average_windows(sigmoid(logits), batch, sizes)
+    mean_hidden: list[np.ndarray | None] = [None] * len(articles)
+    if with_hidden:
+        mean_hidden = list(average_windows(np.concatenate(hidden_parts), batch, sizes))
+    return [
+        ArticleOutputs(text, article.offsets, probs, logit, hidden)
+        for text, article, probs, logit, hidden in zip(texts, articles, mean_probs, mean_logits, mean_hidden, strict=True)
+    ]
+
+
+def begins_column(out: ArticleOutputs, n_techniques: int, column: int, bio: bool) -> np.ndarray | None:
+    return out.probs[:, n_techniques + 1 + column] if bio else None
+
+
+def decode_techniques(
+    out: ArticleOutputs, thresholds: Sequence[float], bio: bool
+) -> list[tuple[int, int, int, float]]:
+    """``(technique index, start, end, score)`` for every technique column (``thresholds`` per technique)."""
+    spans: list[tuple[int, int, int, float]] = []
+    if len(out.offsets) == 0:
+        return spans
+    n_techniques = len(thresholds)
+    for column, threshold in enumerate(thresholds):
+        begins = begins_column(out, n_techniques, column, bio)
+        for start, end, score in decode_column(out.text, out.offsets, out.probs[:, column], threshold, begins):
+            spans.append((column, start, end, score))
+    return spans
+
+
+def decode_any(out: ArticleOutputs, n_techniques: int, threshold: float, bio: bool) -> list[tuple[int, int, float]]:
+    """Spans of the "any technique" column (SemEval SI)."""
+    if len(out.offsets) == 0:
+        return []
+    begins = begins_column(out, n_techniques, n_techniques, bio)
+    return decode_column(out.text, out.offsets, out.probs[:, n_techniques], threshold, begins)
+
+
+def span_matrix(out: ArticleOutputs, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Span-classifier features ``[len(spans), F]`` of gold or given spans."""
+    if out.hidden is None:
+        raise ValueError("span features need outputs computed with hidden states")
+    if len(out.offsets) == 0:
+        raise ValueError("span features need a text with at least one token")
+    return np.stack([span_features(out.hidden, out.logits, out.offsets, out.text, s, e) for s, e in spans])
+
+
+def span_head_probabilities(head: dict[str, np.ndarray], features: np.ndarray) -> np.ndarray:
+    """The span classifier: one hidden layer (tanh GELU), softmax over techniques."""
+    hidden = gelu_tanh(features @ head["w1"] + head["b1"])
+    return softmax(hidden @ head["w2"] + head["b2"])
