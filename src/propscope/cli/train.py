@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from propscope.cli import train_techniques
+from propscope.cli import train_claims, train_techniques
 
 app = typer.Typer(help="Train the models (needs the [train] extra: pip install 'propscope[train]').", no_args_is_help=True)
 app.command("techniques")(train_techniques.command)
+app.command("claims")(train_claims.command)

@@ -1,0 +1,66 @@
+"""Check-worthiness scores from an exported model directory (ONNX Runtime + tokenizers, no PyTorch).
+
+The graph takes ``input_ids`` and ``attention_mask`` and returns ``scores`` of shape ``[batch, heads]``
+(sigmoid already applied). ``config.json`` names the heads in ``labels`` and the one that scores a
+sentence for users in ``score_label``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from propscope.models import ModelDir, OnnxModel, load_model_dir, load_tokenizer, packaged_model_path
+
+TASK = "claims"
+DEFAULT_MODEL = "claims"
+
+
+def default_model_path() -> Path:
+    return packaged_model_path(DEFAULT_MODEL)
+
+
+class ClaimScorer:
+    """Scores sentences with one check-worthiness model directory."""
+
+    def __init__(self, model_dir: ModelDir, threads: int | None = None, onnx_path: Path | None = None) -> None:
+        self.model_dir = model_dir
+        self.model = OnnxModel(onnx_path or model_dir.onnx_path, threads=threads)
+        self.tokenizer = load_tokenizer(model_dir.tokenizer_path, max_length=model_dir.max_length)
+        self.labels = list(model_dir.labels)
+        self.score_label = str(model_dir.extra.get("score_label", self.labels[0]))
+        self.score_index = self.labels.index(self.score_label)
+
+    @classmethod
+    def load(cls, path: Path | None = None, threads: int | None = None) -> ClaimScorer:
+        return cls(load_model_dir(path or default_model_path(), task=TASK), threads=threads)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.model_dir.thresholds.get(self.score_label, 0.5))
+
+    def score_all(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Scores of every head, ``[len(texts), len(labels)]``; batches group texts of similar length."""
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(texts)
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for begin in range(0, len(order), batch_size):
+            rows = order[begin : begin + batch_size]
+            length = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), length), dtype=np.int64)
+            mask = np.zeros((len(rows), length), dtype=np.int64)
+            for row, index in enumerate(rows):
+                seq = encodings[index].ids
+                ids[row, : len(seq)] = seq
+                mask[row, : len(seq)] = 1
+            out[rows] = self.model.run({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[
+                "scores"
+            ]
+        return out
+
+    def score(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """The user-facing check-worthiness score (0 to 1) of each text."""
+        return self.score_all(texts, batch_size)[:, self.score_index]
