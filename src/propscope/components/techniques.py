@@ -43,6 +43,7 @@ class TechniqueModel:
         self.n_techniques = len(self.labels)
         self.bio = model.extra.get("label_scheme", "io") == "bio"
         self.si_threshold = float(model.extra.get("si_threshold", 0.5))
+        self.gap = int(model.extra.get("gap", 0))
         self.onnx = OnnxModel(onnx_path or model.onnx_path, threads=threads)
         self.tokenizer = tagging.load_article_tokenizer(str(model.tokenizer_path))
         head_file = model.extra.get("span_head_file")
@@ -92,7 +93,7 @@ class TechniqueModel:
         values = [thresholds[label] for label in self.labels]
         spans = [
             TechniqueSpan(self.labels[column], start, end, round(score, 4))
-            for column, start, end, score in tagging.decode_techniques(out, values, self.bio)
+            for column, start, end, score in tagging.decode_techniques(out, values, self.bio, self.gap)
         ]
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return spans
@@ -100,7 +101,7 @@ class TechniqueModel:
     def si_spans(self, out: ArticleOutputs, threshold: float | None = None) -> list[tuple[int, int, float]]:
         """Spans that carry any technique (the "any" column; SemEval SI)."""
         threshold = self.si_threshold if threshold is None else threshold
-        return tagging.decode_any(out, self.n_techniques, threshold, self.bio)
+        return tagging.decode_any(out, self.n_techniques, threshold, self.bio, self.gap)
 
     # -- span classification ---------------------------------------------------------------------
     def classify(self, out: ArticleOutputs, spans: Sequence[tuple[int, int]]) -> list[str]:

@@ -182,19 +182,36 @@ def runs(mask: np.ndarray, splits: np.ndarray | None = None) -> list[tuple[int, 
     return result
 
 
+def bridge_gaps(mask: np.ndarray, gap: int) -> np.ndarray:
+    """Fill runs of at most ``gap`` False tokens that lie between two True tokens."""
+    if gap <= 0 or not mask.any():
+        return mask
+    on = np.flatnonzero(mask)
+    distance = np.diff(on)
+    bridged = mask.copy()
+    for k in np.flatnonzero((distance > 1) & (distance <= gap + 1)):
+        bridged[on[k] : on[k + 1]] = True
+    return bridged
+
+
 def decode_column(
     text: str,
     offsets: np.ndarray,
     probs: np.ndarray,
     threshold: float,
     begins: np.ndarray | None = None,
+    gap: int = 0,
 ) -> list[tuple[int, int, float]]:
-    """Spans ``(start, end, score)`` of one output column; score = mean probability over the run."""
+    """Spans ``(start, end, score)`` of one output column; score = mean probability over the run.
+
+    Runs separated by at most ``gap`` tokens below the threshold are joined (a gold span often holds a
+    word or two that the model is less sure of); ``begins`` (bio scheme) splits a run where a new span starts.
+    """
     splits = None
     if begins is not None:
         splits = begins >= 0.5
     spans: list[tuple[int, int, float]] = []
-    for a, b in runs(probs >= threshold, splits):
+    for a, b in runs(bridge_gaps(probs >= threshold, gap), splits):
         start, end = widen_and_trim(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
         if end <= start:
             continue
@@ -305,7 +322,7 @@ def begins_column(out: ArticleOutputs, n_techniques: int, column: int, bio: bool
 
 
 def decode_techniques(
-    out: ArticleOutputs, thresholds: Sequence[float], bio: bool
+    out: ArticleOutputs, thresholds: Sequence[float], bio: bool, gap: int = 0
 ) -> list[tuple[int, int, int, float]]:
     """``(technique index, start, end, score)`` for every technique column (``thresholds`` per technique)."""
     spans: list[tuple[int, int, int, float]] = []
@@ -314,17 +331,19 @@ def decode_techniques(
     n_techniques = len(thresholds)
     for column, threshold in enumerate(thresholds):
         begins = begins_column(out, n_techniques, column, bio)
-        for start, end, score in decode_column(out.text, out.offsets, out.probs[:, column], threshold, begins):
+        for start, end, score in decode_column(out.text, out.offsets, out.probs[:, column], threshold, begins, gap):
             spans.append((column, start, end, score))
     return spans
 
 
-def decode_any(out: ArticleOutputs, n_techniques: int, threshold: float, bio: bool) -> list[tuple[int, int, float]]:
+def decode_any(
+    out: ArticleOutputs, n_techniques: int, threshold: float, bio: bool, gap: int = 0
+) -> list[tuple[int, int, float]]:
     """Spans of the "any technique" column (SemEval SI)."""
     if len(out.offsets) == 0:
         return []
     begins = begins_column(out, n_techniques, n_techniques, bio)
-    return decode_column(out.text, out.offsets, out.probs[:, n_techniques], threshold, begins)
+    return decode_column(out.text, out.offsets, out.probs[:, n_techniques], threshold, begins, gap)
 
 
 def span_matrix(out: ArticleOutputs, spans: Sequence[tuple[int, int]]) -> np.ndarray:

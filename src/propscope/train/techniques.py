@@ -70,6 +70,7 @@ class TrainSettings:
     stride: int = 64  # tokens shared by consecutive windows at inference
     tc_weight: float = 0.5
     pos_weight_cap: float = 10.0
+    any_weight: float = 1.0  # weight of the "any technique" columns (the SI target) in the token loss
     label_scheme: str = "io"  # "io": inside columns only; "bio": plus "begins here" columns
     span_hidden: int = 256
     dropout: float = 0.1
@@ -304,6 +305,11 @@ def fit(
         raise DataError("no training windows: the training articles are empty")
     net.to(device).train()
     pos_weight = torch.from_numpy(pos_weights(examples, settings.pos_weight_cap)).to(device)
+    column_weight = torch.ones(settings.n_outputs, device=device)
+    column_weight[len(LABELS)] = settings.any_weight
+    if settings.bio:
+        column_weight[2 * len(LABELS) + 1] = settings.any_weight
+    column_weight = column_weight / column_weight.mean()
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     groups: list[dict[str, Any]] = [
         {"params": [], "lr": settings.lr, "weight_decay": settings.weight_decay},
@@ -338,8 +344,9 @@ def fit(
             with _autocast(device):
                 logits, hidden = net(batch["input_ids"], batch["attention_mask"])
             logits = logits.float()
-            per_token = functional.binary_cross_entropy_with_logits(
-                logits, batch["targets"], pos_weight=pos_weight, reduction="none"
+            per_token = (
+                functional.binary_cross_entropy_with_logits(logits, batch["targets"], pos_weight=pos_weight, reduction="none")
+                * column_weight
             ).mean(dim=-1)
             si_loss = (per_token * batch["scored"]).sum() / batch["scored"].sum().clamp(min=1.0)
             loss = si_loss
@@ -410,13 +417,13 @@ def span_head_arrays(net: Any) -> dict[str, np.ndarray]:
 
 
 def pseudo_labels(
-    outputs: Sequence[ArticleOutputs], ids: Sequence[str], thresholds: dict[str, float], bio: bool
+    outputs: Sequence[ArticleOutputs], ids: Sequence[str], thresholds: dict[str, float], bio: bool, gap: int
 ) -> dict[str, list[tuple[int, int, int]]]:
     """Technique spans predicted on unlabelled articles, as training spans."""
     values = [thresholds[label] for label in LABELS]
     result: dict[str, list[tuple[int, int, int]]] = {}
     for i, out in zip(ids, outputs, strict=True):
-        result[i] = [(k, s, e) for k, s, e, _ in tagging.decode_techniques(out, values, bio)]
+        result[i] = [(k, s, e) for k, s, e, _ in tagging.decode_techniques(out, values, bio, gap)]
     return result
 
 
@@ -453,12 +460,12 @@ def train_network(
         # Thresholds for the pseudo-labels come from training articles, never from validation articles.
         tune_ids = sorted(train_ids)[:60]
         outputs = dict(zip(tune_ids, torch_outputs(net, tokenizer, [corpus.texts[i] for i in tune_ids], settings, device), strict=True))
-        thresholds, _ = tune_thresholds(outputs, corpus, tune_ids, LABELS, settings.bio)
+        thresholds, _, gap = tune_thresholds(outputs, corpus, tune_ids, LABELS, settings.bio)
         unlabelled_ids = sorted(unlabelled)
         unlabelled_outputs = torch_outputs(
             net, tokenizer, [unlabelled[i] for i in unlabelled_ids], settings, device, with_hidden=False
         )
-        pseudo = pseudo_labels(unlabelled_outputs, unlabelled_ids, thresholds, settings.bio)
+        pseudo = pseudo_labels(unlabelled_outputs, unlabelled_ids, thresholds, settings.bio, gap)
         n_pseudo = sum(len(v) for v in pseudo.values())
         say(f"self-training: {n_pseudo} pseudo-labelled spans on {len(unlabelled_ids)} unlabelled articles")
         extra = make_examples(unlabelled, pseudo, tokenizer, settings, with_span_examples=False)
@@ -629,6 +636,7 @@ def finalise(
     chosen = reports[shipped]
     model.thresholds = {label: float(chosen["thresholds"][label]) for label in LABELS}
     model.extra["si_threshold"] = float(chosen["si_threshold"])
+    model.extra["gap"] = int(chosen["gap"])
     model.extra["trained_with"] = {"seed": settings.seed, "commit": meta.get("commit"), "checkpoint": checkpoint.name}
     model.save_config()
     result = {
