@@ -19,13 +19,14 @@ from propscope.document import Article, Citation
 from propscope.options import AnalyzeOptions
 from propscope.pipeline import Component
 from propscope.sources import Resolution, SourceTable, registrable_host
+from propscope.sources.table import name_key
 
 _CAP = r"[A-Z](?:[\w&'’-]|\.(?=\w))*"  # a dot only inside a name ("Lenta.ru"), never a full stop
 _CONNECT = r"(?:of|de|del|della|and|&|for|al|el|on)"
 NAME = rf"{_CAP}(?:[ \t]+(?:{_CONNECT}[ \t]+)?{_CAP}){{0,5}}"
 _ARTICLE = r"(?:[Tt]he[ \t]+)?"
 _VERBS_AFTER = r"reported|reports|cited|cites|quoted|quotes|noted|notes|wrote|writes|published|publishes|revealed|reveals|claimed|claims|said|says|broadcast|aired|learned|learnt|has learned|has reported|has learnt"
-_VERBS_BEFORE = r"reported|reports|cited|cites|noted|notes|wrote|writes|told|tells|said|says|claimed|claims|added|adds|revealed|reveals|quoted|quotes|published|writing in|speaking to|in an interview with|in an interview to|interview with|quoted by|cited by|reported by|published by|broadcast by|aired on|according to|told the|in a report by|in a statement to"
+_VERBS_BEFORE = r"repeated by|carried by|reposted by|amplified by|reported|reports|cited|cites|noted|notes|wrote|writes|told|tells|said|says|claimed|claims|added|adds|revealed|reveals|quoted|quotes|published|writing in|speaking to|in an interview with|in an interview to|interview with|quoted by|cited by|reported by|published by|broadcast by|aired on|according to|told the|in a report by|in a statement to"
 
 CUE_PATTERNS = (
     re.compile(rf"\b(?i:according to|citing|quoting)[ \t]+(?P<name>{_ARTICLE}{NAME})"),
@@ -141,14 +142,18 @@ class CitationFinder(Component):
         """A capitalised name next to a citing cue: the longest prefix that resolves, else an outlet-like
         unknown name, else nothing (it is probably a person: attribution handles speakers)."""
         start, end = _trim(text, start, end)
+        resolution = self.table.resolve_name(text[start:end], fuzzy=True)
+        if resolution.domain:
+            add(start, end, resolution)  # type: ignore[operator]
+            return
+        # "Reuters correspondent Ann Lee": a leading outlet name, but only one that is a name by itself
+        # ("Atlantic" in "the Atlantic Council" is not The Atlantic)
         words = list(re.finditer(r"\S+", text[start:end]))
-        for n in range(len(words), 0, -1):
-            stop = start + words[n - 1].end()
-            s, e = _trim(text, start, stop)
-            candidate = text[s:e]
-            resolution = self.table.resolve_name(candidate, fuzzy=True)
-            if resolution.domain:
-                add(s, e, resolution)  # type: ignore[operator]
+        for n in range(len(words) - 1, 0, -1):
+            s, e = _trim(text, start, start + words[n - 1].end())
+            outlets = self.table.by_key.get(name_key(text[s:e]), [])
+            if any(not o.cue_only and not o.channel_only for o in outlets):
+                add(s, e, self.table.resolve_name(text[s:e], fuzzy=False))  # type: ignore[operator]
                 return
         candidate = text[start:end]
         if OUTLET_WORDS.search(candidate) and len(candidate) > 3:
