@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from propscope.claims.data import (
-    CLAIMBUSTER,
     LabelledSentence,
     load_claimbuster,
     load_clef2019,
@@ -171,7 +170,3 @@ def make_splits(
         test_debates=test_rows,
         info=info,
     )
-
-
-def is_claimbuster(row: LabelledSentence) -> bool:
-    return row.source == CLAIMBUSTER

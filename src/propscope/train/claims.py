@@ -26,7 +26,7 @@ import math
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Callable
 
@@ -71,7 +71,6 @@ class ClaimTrainConfig:
     max_train_rows: int | None = None
     test_debates: tuple[str, ...] = TEST_DEBATES
     val_debates: tuple[str, ...] = VAL_DEBATES
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def splits_for(data: Path, config: ClaimTrainConfig) -> ClaimSplits:
@@ -239,9 +238,9 @@ def baselines(splits: ClaimSplits) -> dict[str, Any]:
 
 
 def load_encoder(base: Path) -> Any:
-    from transformers import AutoModel
-
     import os
+
+    from transformers import AutoModel
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -410,7 +409,8 @@ def build_model_dir(checkpoint: Path, data: Path, out: Path, threads: int | None
     from propscope.train.export import export_onnx, max_abs_difference, quantize_int8, save_tokenizer
 
     network, meta = load_checkpoint(checkpoint)
-    config_fields = {k: tuple(v) if isinstance(v, list) else v for k, v in meta["config"].items()}
+    known = {f.name for f in fields(ClaimTrainConfig)}
+    config_fields = {k: tuple(v) if isinstance(v, list) else v for k, v in meta["config"].items() if k in known}
     config = ClaimTrainConfig(**config_fields)
     splits = splits_for(data, config)
     work = out / "_export"
