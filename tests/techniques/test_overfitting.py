@@ -108,7 +108,7 @@ def test_tiny_model_overfits_two_articles_and_round_trips(trained: tuple[Path, P
     _, model_dir = trained
     model = load_model_dir(model_dir, task="techniques")
     assert (model_dir / "README.md").is_file() and (model_dir / "span_head.npz").is_file()
-    assert model.extra["label_scheme"] == "io"
+    assert model.extra["label_scheme"] == "bio"
     tagger = TechniqueTagger(AnalyzeOptions(technique_model=model_dir))
     assert tagger.available()
     articles = tagger.pipe([Article(text=ARTICLES["1001"], id="1001"), Article(text=ARTICLES["1002"], id="1002")])

@@ -59,9 +59,9 @@ class TrainSettings:
     """Every hyperparameter of a run (recorded in the checkpoint and the model card)."""
 
     seed: int = 13
-    epochs: int = 8
+    epochs: int = 10
     batch_size: int = 16
-    lr: float = 5e-5
+    lr: float = 1e-4
     head_lr: float = 1e-3
     weight_decay: float = 0.01
     warmup: float = 0.1
@@ -71,7 +71,7 @@ class TrainSettings:
     tc_weight: float = 0.5
     pos_weight_cap: float = 10.0
     any_weight: float = 1.0  # weight of the "any technique" columns (the SI target) in the token loss
-    label_scheme: str = "io"  # "io": inside columns only; "bio": plus "begins here" columns
+    label_scheme: str = "bio"  # "io": inside columns only; "bio": plus "begins here" columns
     span_hidden: int = 256
     dropout: float = 0.1
     val_fraction: float = 0.15  # 0: validate on the training articles (tiny tests only)
@@ -388,7 +388,13 @@ def fit(
 
 
 def torch_outputs(
-    net: Any, tokenizer: Any, texts: Sequence[str], settings: TrainSettings, device: str, with_hidden: bool = True
+    net: Any,
+    tokenizer: Any,
+    texts: Sequence[str],
+    settings: TrainSettings,
+    device: str,
+    with_hidden: bool = True,
+    windows_per_run: int | None = None,
 ) -> list[ArticleOutputs]:
     """Token outputs of the torch model, windowed exactly like the ONNX path."""
     torch = require_torch()
@@ -399,7 +405,7 @@ def torch_outputs(
             logits, hidden = net(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention_mask).to(device))
         return logits.float().cpu().numpy(), (hidden.float().cpu().numpy() if with_hidden else None)
 
-    per_run = 128 if device.startswith("cuda") else 16
+    per_run = windows_per_run or (128 if device.startswith("cuda") else 32)
     return tagging.article_outputs(
         run, tokenizer, texts, settings.max_length, settings.stride, windows_per_run=per_run, with_hidden=with_hidden
     )
@@ -655,7 +661,9 @@ def finalise(
             "threads": threads,
         },
         "val_ids": val_ids,
+        "compared_settings": _compare_report(checkpoint),
         "host": platform.platform(),
+        "finalise_commit": os.environ.get("PROPSCOPE_COMMIT") or git_commit(),
         "finalise_seconds": round(time.perf_counter() - started, 1),
     }
     (out / "metrics.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -664,6 +672,12 @@ def finalise(
     write_model_card(out, result)
     say(f"model directory written to {out} (shipped {shipped})")
     return result
+
+
+def _compare_report(checkpoint: Path) -> dict[str, Any] | None:
+    """The ``compare`` report that chose the settings, when it was saved beside the checkpoint."""
+    path = checkpoint / "compare.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 # -- the whole run ---------------------------------------------------------------------------------
@@ -777,7 +791,8 @@ def compare_settings(
         }
         results.append(record)
         say(json.dumps(record))
-        report_path.write_text(json.dumps({"inner_train": len(inner_train), "inner_dev": len(inner_dev), "results": results}, indent=2), encoding="utf-8")
+        report = {"inner_train": len(inner_train), "inner_dev": len(inner_dev), "base": asdict(base), "results": results}
+        report_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
         del net
     return results
 
