@@ -1,0 +1,1 @@
+"""Knowledge base of fact-checks and disinformation cases: store, importers, lexical + dense search."""

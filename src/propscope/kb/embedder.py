@@ -1,0 +1,92 @@
+"""Sentence embeddings for dense retrieval: MiniLM in ONNX Runtime, mean pooling + L2 norm in the graph.
+
+The shipped model lives in ``propscope/resources/models/embedder`` (a model directory with
+``task = "sentence-embedding"``). Its ``fingerprint`` (a hash of the ONNX file) is stored with the
+embeddings of a knowledge base, so that a KB embedded by another model is noticed, never mixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from propscope.errors import ModelNotFound
+from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
+from propscope.models.runtime import OnnxModel
+from propscope.models.windows import load_tokenizer
+
+EMBEDDER_TASK = "sentence-embedding"
+DEFAULT_EMBEDDER = "embedder"
+DIMENSION = 384
+
+
+class Embedder:
+    """Texts in, L2-normalised float32 vectors out; batches are sorted by length to pad little."""
+
+    def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int = 128, threads: int | None = None):
+        self.model = OnnxModel(onnx_path, threads=threads)
+        self.tokenizer = load_tokenizer(tokenizer_path, max_length=max_length)
+        self.max_length = max_length
+        self.fingerprint = _file_hash(onnx_path)
+        self.model_dir: ModelDir | None = None
+
+    @classmethod
+    def from_files(cls, onnx_path: Path, tokenizer_path: Path, max_length: int = 128) -> Embedder:
+        return cls(onnx_path, tokenizer_path, max_length=max_length)
+
+    @classmethod
+    def from_dir(cls, path: Path, threads: int | None = None) -> Embedder:
+        model_dir = load_model_dir(path, task=EMBEDDER_TASK)
+        embedder = cls(model_dir.onnx_path, model_dir.tokenizer_path, max_length=model_dir.max_length, threads=threads)
+        embedder.model_dir = model_dir
+        return embedder
+
+    def encode(
+        self, texts: list[str], batch_size: int = 64, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for begin in range(0, len(order), batch_size):
+            rows = order[begin : begin + batch_size]
+            length = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), length), dtype=np.int64)
+            mask = np.zeros((len(rows), length), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            result = self.model.run({"input_ids": ids, "attention_mask": mask})
+            vectors = next(iter(result.values()))
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            out[rows] = vectors / np.maximum(norms, 1e-12)
+            if progress is not None:
+                progress(len(rows))
+        return out
+
+
+def default_embedder_path() -> Path:
+    return packaged_model_path(DEFAULT_EMBEDDER)
+
+
+@lru_cache(maxsize=4)
+def load_embedder(path: Path | None = None, threads: int | None = None) -> Embedder:
+    """The embedder at ``path`` (default: the shipped one), loaded once per process."""
+    path = path or default_embedder_path()
+    if not (path / "config.json").is_file():
+        raise ModelNotFound(f"no sentence embedder at {path}")
+    return Embedder.from_dir(path, threads=threads)
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
