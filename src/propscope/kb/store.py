@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,5 +316,3 @@ def _record_from_row(row: tuple[object, ...]) -> KBRecord:
     values["outlets"] = json.loads(str(values["outlets"] or "[]"))
     return KBRecord(**values)  # type: ignore[arg-type]
 
-
-ProgressCallback = Callable[[str, int, int], None]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -448,10 +447,6 @@ def build_pairs(data: Prepared, negatives: dict[str, str] | None, subtitles: boo
     if subtitles:
         pairs += [TrainPair(s, t) for s, t in zip(data.subtitles, data.doc_texts, strict=True) if s]
     return pairs
-
-
-def main_metrics_line(metrics: dict[str, float]) -> str:
-    return " ".join(f"{k}={v:.4f}" for k, v in metrics.items() if not math.isnan(v))
 
 
 def dump_json(data: Any, path: Path) -> None:
