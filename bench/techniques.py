@@ -39,6 +39,7 @@ def median_seconds(run: Any, repeats: int) -> float:
     run()  # warm-up
     times = []
     for _ in range(repeats):
+        time.sleep(0.2)
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
@@ -52,6 +53,7 @@ def interleaved_medians(candidates: dict[str, Any], repeats: int) -> dict[str, f
     times: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(repeats):
         for name, run in candidates.items():
+            time.sleep(0.5)  # let the previous run's worker threads go idle
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
@@ -83,6 +85,7 @@ def main() -> int:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
+    speed_load_before = [round(x, 2) for x in os.getloadavg()]
     metrics_path = args.model / "metrics.json"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
     corpus = load_corpus(args.data)
@@ -135,8 +138,12 @@ def main() -> int:
         tokenizer = tagging.load_article_tokenizer(str(args.model / "tokenizer.json"))
         candidates["torch"] = lambda: torch_outputs(net, tokenizer, texts, settings, "cpu", with_hidden=True, windows_per_run=32)
 
-    # round robin, so that other load on the machine falls on every candidate alike
+    # The ONNX files run in turn, so that other load on the machine falls on both alike; PyTorch runs in a
+    # block of its own, because its idle OpenMP threads keep spinning and would slow the run after them.
+    torch_run = candidates.pop("torch", None)
     seconds = interleaved_medians(candidates, args.repeats)
+    if torch_run is not None:
+        seconds["torch"] = interleaved_medians({"torch": torch_run}, args.repeats)["torch"]
     print(f"{len(texts)} articles, {n_tokens} tokens, {args.threads} threads, medians of {args.repeats} interleaved runs")
     names = {"onnx": f"ONNX Runtime ({model.model.onnx_file})", "onnx_fp32": "ONNX Runtime fp32", "torch": "PyTorch eager fp32"}
     for name, value in seconds.items():
@@ -166,18 +173,23 @@ def main() -> int:
         examples = [e for e in examples if len(e.input_ids) == settings.max_length][: args.train_steps * settings.batch_size]
         info = fit(net, examples, replace(settings, epochs=1), "cpu", lambda _: None)
         speed["cpu_train_step_seconds"] = info["median_step_seconds"]
+        speed["cpu_train_step_min_seconds"] = info["min_step_seconds"]
         speed["cpu_train_steps_measured"] = info["steps"]
         steps = (meta.get("train_info") or {}).get("steps")
         if steps:
-            speed["cpu_train_estimate_minutes"] = steps * info["median_step_seconds"] / 60 + metrics.get("finalise_seconds", 0) / 60
+            finalise_minutes = metrics.get("finalise_seconds", 0) / 60
+            speed["cpu_train_estimate_minutes"] = steps * info["median_step_seconds"] / 60 + finalise_minutes
+            speed["cpu_train_estimate_minutes_from_fastest_step"] = steps * info["min_step_seconds"] / 60 + finalise_minutes
         print(
-            f"training step on this CPU (batch {settings.batch_size} x {settings.max_length}): median {info['median_step_seconds']:.2f} s"
+            f"training step on this CPU (batch {settings.batch_size} x {settings.max_length}): median {info['median_step_seconds']:.2f} s, "
+            f"fastest {info['min_step_seconds']:.2f} s"
             + (f"; full run of {steps} steps + finalisation: about {speed['cpu_train_estimate_minutes']:.0f} min" if steps else "")
         )
     tmp.cleanup()
 
     speed["host"] = platform.platform()
     speed["cpu_count"] = os.cpu_count()
+    speed["load_average_before"] = speed_load_before
     speed["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     speed["command"] = "python bench/techniques.py " + " ".join(sys.argv[1:])
     if args.record and metrics:

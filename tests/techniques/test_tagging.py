@@ -65,6 +65,16 @@ def test_decode_column_runs_scores_and_begin_splits() -> None:
     assert tagging.decode_column(text, offsets, probs, 0.95) == []
 
 
+def test_runs_are_joined_across_short_gaps_and_punctuation_alone_is_dropped() -> None:
+    text = 'a "b" c d e'
+    offsets = np.array([[0, 1], [2, 3], [3, 4], [4, 5], [6, 7], [8, 9], [10, 11]])
+    probs = np.array([0.9, 0.1, 0.1, 0.9, 0.1, 0.1, 0.9])  # 'a', the closing quote and 'e' pass
+    assert [text[s:e] for s, e, _ in tagging.decode_column(text, offsets, probs, 0.5)] == ["a", "e"]
+    assert [text[s:e] for s, e, _ in tagging.decode_column(text, offsets, probs, 0.5, gap=1)] == ["a", "e"]
+    assert [text[s:e] for s, e, _ in tagging.decode_column(text, offsets, probs, 0.5, gap=2)] == ['a "b" c d e']
+    assert tagging.bridge_gaps(np.array([True, False, False, True]), 1).tolist() == [True, False, False, True]
+
+
 def test_repeated_span_gets_the_next_most_likely_technique() -> None:
     probs = np.array([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1]])
     labels = ["A", "B", "C"]

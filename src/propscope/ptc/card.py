@@ -208,7 +208,7 @@ def render_model_card(result: dict[str, Any]) -> str:
         lines += [
             f"Measured by `{speed.get('command', 'python bench/techniques.py')}` on `{speed.get('host', 'n/a')}`, "
             f"{speed.get('threads')} threads, medians of {speed.get('repeats')} interleaved runs over {speed.get('articles')} validation articles "
-            f"({speed.get('tokens')} tokens; load average {speed.get('load_average_after')} on {speed.get('cpu_count')} cores, shared with other work):",
+            f"({speed.get('tokens')} tokens, {speed.get('cpu_count')} cores shared with other work):",
             "",
             "| | articles/s | tokens/s |",
             "|---|---|---|",
@@ -227,9 +227,12 @@ def render_model_card(result: dict[str, Any]) -> str:
         if speed.get("cpu_train_step_seconds"):
             lines += [
                 "",
-                f"Training on the CPU: one step (batch {settings['batch_size']} x {settings['max_length']} tokens) took a median "
-                f"{speed['cpu_train_step_seconds']:.2f} s on {speed.get('threads')} threads; the full run "
-                f"({info.get('steps', 'n/a')} steps) would take about {speed.get('cpu_train_estimate_minutes', 0):.0f} minutes there.",
+                f"Training on the CPU: {speed.get('cpu_train_steps_measured')} steps (batch {settings['batch_size']} x {settings['max_length']} tokens, "
+                f"fp32) took a median {speed['cpu_train_step_seconds']:.2f} s each (fastest {speed.get('cpu_train_step_min_seconds', 0):.2f} s) "
+                f"on {speed.get('threads')} threads; at that pace the full run ({info.get('steps', 'n/a')} steps, plus finalisation) takes about "
+                f"{speed.get('cpu_train_estimate_minutes', 0):.0f} minutes ({speed.get('cpu_train_estimate_minutes_from_fastest_step', 0):.0f} at the fastest step's pace).",
+                f"Load average {speed.get('load_average_before')} before and {speed.get('load_average_after')} after the measurements: the",
+                "machine was shared, so every figure here is slower than on an idle machine.",
             ]
     else:
         lines += ["Not measured yet: run `python bench/techniques.py --record`."]

@@ -213,8 +213,8 @@ def decode_column(
     spans: list[tuple[int, int, float]] = []
     for a, b in runs(bridge_gaps(probs >= threshold, gap), splits):
         start, end = widen_and_trim(text, int(offsets[a, 0]), int(offsets[b - 1, 1]))
-        if end <= start:
-            continue
+        if not any(char.isalnum() for char in text[start:end]):
+            continue  # a lone quote mark or dash carries no technique
         score = float(probs[a:b].mean())
         if spans and start < spans[-1][1]:
             # runs that end up in the same word after widening become one span

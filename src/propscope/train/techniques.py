@@ -383,6 +383,7 @@ def fit(
         "train_seconds": round(time.perf_counter() - started, 1),
         "steps": len(step_times),
         "median_step_seconds": float(np.median(step_times)) if step_times else None,
+        "min_step_seconds": float(np.min(step_times)) if step_times else None,
         "windows": len(examples),
     }
 
