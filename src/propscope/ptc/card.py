@@ -124,6 +124,14 @@ def render_model_card(result: dict[str, Any]) -> str:
             "optimistic \"same split\" figures.",
             "",
         ]
+        choices = spans.get("choices")
+        if choices:
+            picked = "; ".join(f"threshold {c['si_threshold']}, gap {c['gap']}" for c in choices)
+            lines += [
+                f"The two halves chose for the \"any\" column: {picked} (shipped: threshold {report['si_threshold']}, gap {report.get('gap', 0)});",
+                "where both match the shipped choice, the cross-fitted SI figures equal the same-split ones.",
+                "",
+            ]
     lines += [
         "| measure | cross-fitted | same split (optimistic) |",
         "|---|---|---|",
@@ -220,6 +228,9 @@ def render_model_card(result: dict[str, Any]) -> str:
             )
         lines += [
             f"| PyTorch eager fp32 (transformers, same weights) | {_f(speed.get('torch_articles_per_s'))} | {speed.get('torch_tokens_per_s', 0):.0f} |",
+            "",
+            "The PyTorch reference loads the fine-tuning checkpoint, which is not shipped (`propscope train techniques`",
+            "keeps it in `MODEL_DIR-checkpoint/`); without it the bench times the base encoder with untrained heads.",
             "",
             f"Ratio ONNX / PyTorch: {_f(speed.get('ratio'))}. One 800-word article through the `techniques` component",
             f"(tokenisation, ONNX, decoding): median {_f(speed.get('article_800_words_seconds'))} s.",
