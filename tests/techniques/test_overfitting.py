@@ -199,3 +199,14 @@ def test_ptc_commands_report_errors_in_one_line(tmp_path: Path, capsys: pytest.C
     assert main(["ptc", "predict", "--task", "tc", "--articles", str(tmp_path / "arts"), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "E201" in err and "--template" in err and "Traceback" not in err
+
+
+def test_train_command_finalises_a_checkpoint(trained: tuple[Path, Path], tmp_path: Path) -> None:
+    data, model_dir = trained
+    checkpoint = model_dir.parent / f"{model_dir.name}-checkpoint"
+    out = tmp_path / "again"
+    assert main(["train", "techniques", "--data", str(data), "--out", str(out), "--from-checkpoint", str(checkpoint)]) == 0
+    again = load_model_dir(out, task="techniques")
+    assert again.thresholds == load_model_dir(model_dir).thresholds
+    both = ["--checkpoint-only", "--from-checkpoint", str(checkpoint)]
+    assert main(["train", "techniques", "--data", str(data), "--out", str(out), *both]) == 2

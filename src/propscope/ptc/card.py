@@ -259,6 +259,8 @@ def render_model_card(result: dict[str, Any]) -> str:
         "- Rare techniques (Bandwagon, Thought-terminating clichés, Whataboutism, Black-and-white fallacy) have",
         "  few examples; their spans are unreliable. Repetition depends on text far outside a 256-token window.",
         "- Scores are sigmoid outputs trained with class weights: treat them as rankings, use the thresholds.",
+        "- int8 dynamic quantisation computes activation scales per batch, so scores move slightly with the way",
+        "  articles are batched (a few thousandths of F1 between the evaluation above and `propscope ptc predict`).",
         "",
         "## Retraining",
         "",
