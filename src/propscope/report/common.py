@@ -153,3 +153,8 @@ def unique_sources(citations: list[Citation]) -> list[Citation]:
             seen.add(key)
             unique.append(citation)
     return unique
+
+
+def verb_first(verb: str | None) -> bool:
+    """Attributions such as "according to" read before the speaker ("according to Reuters")."""
+    return bool(verb) and verb.lower().startswith(("according", "as reported", "as stated", "citing"))

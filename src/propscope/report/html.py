@@ -22,6 +22,7 @@ from propscope.report.common import (
     Piece,
     article_heading,
     numbered_spans,
+    verb_first,
     sweep,
     technique_counts,
     tint,
@@ -382,7 +383,9 @@ class _ArticleView:
             voice = esc(VOICE_LABELS.get(claim.voice, claim.voice))
             if claim.speaker:
                 who = f"<strong>{esc(claim.speaker)}</strong>"
-                if claim.verb:
+                if verb_first(claim.verb):
+                    who = f'<span class="verb">{esc(claim.verb)}</span> {who}'
+                elif claim.verb:
                     who += f' <span class="verb">{esc(claim.verb)}</span>'
             elif claim.voice == "own":
                 who = '<span class="muted">the article itself</span>'

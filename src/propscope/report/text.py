@@ -23,6 +23,7 @@ from propscope.report.common import (
     components_line,
     crossing_spans,
     numbered_spans,
+    verb_first,
     one_line,
     printable,
     sweep,
@@ -203,6 +204,8 @@ class _ArticleReport:
             return "speaker not analysed (attribution did not run)"
         voice = VOICE_LABELS.get(claim.voice, claim.voice)
         if claim.speaker:
+            if verb_first(claim.verb):
+                return f"{one_line(claim.verb)} {one_line(claim.speaker)} ({voice})"
             verb = f" {one_line(claim.verb)}" if claim.verb else ""
             return f"{one_line(claim.speaker)}{verb} ({voice})"
         if claim.voice == "own":
