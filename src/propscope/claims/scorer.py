@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from propscope.models import ModelDir, OnnxModel, load_model_dir, load_tokenizer, packaged_model_path
+from propscope.models.windows import length_sorted_batches
 
 TASK = "claims"
 DEFAULT_MODEL = "claims"
@@ -45,20 +46,8 @@ class ClaimScorer:
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not texts:
             return out
-        encodings = self.tokenizer.encode_batch(texts)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for begin in range(0, len(order), batch_size):
-            rows = order[begin : begin + batch_size]
-            length = max(len(encodings[i].ids) for i in rows)
-            ids = np.zeros((len(rows), length), dtype=np.int64)
-            mask = np.zeros((len(rows), length), dtype=np.int64)
-            for row, index in enumerate(rows):
-                seq = encodings[index].ids
-                ids[row, : len(seq)] = seq
-                mask[row, : len(seq)] = 1
-            out[rows] = self.model.run({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[
-                "scores"
-            ]
+        for rows, feeds in length_sorted_batches(self.tokenizer, texts, batch_size):
+            out[rows] = self.model.run(feeds)["scores"]
         return out
 
     def score(self, texts: list[str], batch_size: int = 32) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from propscope.errors import ModelNotFound
 from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
 from propscope.models.runtime import OnnxModel
-from propscope.models.windows import load_tokenizer
+from propscope.models.windows import length_sorted_batches, load_tokenizer
 
 EMBEDDER_TASK = "sentence-embedding"
 DEFAULT_EMBEDDER = "embedder"
@@ -51,18 +51,8 @@ class Embedder:
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         if not texts:
             return out
-        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for begin in range(0, len(order), batch_size):
-            rows = order[begin : begin + batch_size]
-            length = max(len(encodings[i].ids) for i in rows)
-            ids = np.zeros((len(rows), length), dtype=np.int64)
-            mask = np.zeros((len(rows), length), dtype=np.int64)
-            for r, i in enumerate(rows):
-                n = len(encodings[i].ids)
-                ids[r, :n] = encodings[i].ids
-                mask[r, :n] = 1
-            result = self.model.run({"input_ids": ids, "attention_mask": mask})
+        for rows, feeds in length_sorted_batches(self.tokenizer, texts, batch_size):
+            result = self.model.run(feeds)
             vectors = next(iter(result.values()))
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             out[rows] = vectors / np.maximum(norms, 1e-12)

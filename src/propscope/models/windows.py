@@ -8,6 +8,7 @@ offsets of each token in that text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,3 +76,25 @@ def encode_windows(tokenizer: Tokenizer, texts: list[str], pad_to: int | None = 
         special=special,
         text_index=np.asarray(owners, dtype=np.int64),
     )
+
+
+def length_sorted_batches(
+    tokenizer: Tokenizer, texts: list[str], batch_size: int
+) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+    """Short texts (sentences, claims) in batches of similar length, padded only to each batch's longest.
+
+    Yields the row indices of ``texts`` in the batch and the model feeds; sorting by length keeps
+    padding, and so wasted encoder work, small.
+    """
+    encodings = tokenizer.encode_batch([text or " " for text in texts])
+    order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+    for begin in range(0, len(order), batch_size):
+        rows = order[begin : begin + batch_size]
+        length = max(len(encodings[i].ids) for i in rows)
+        ids = np.zeros((len(rows), length), dtype=np.int64)
+        mask = np.zeros((len(rows), length), dtype=np.int64)
+        for row, index in enumerate(rows):
+            sequence = encodings[index].ids
+            ids[row, : len(sequence)] = sequence
+            mask[row, : len(sequence)] = 1
+        yield rows, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
