@@ -150,3 +150,15 @@ def test_version_and_help() -> None:
     help_text = propscope("--help").stdout.decode()
     for command in ("analyze", "train", "ptc", "claims", "kb"):
         assert command in help_text
+
+
+def test_match_options_limit_the_matches(tmp_path: Path) -> None:
+    result = propscope(
+        "analyze", str(EXAMPLES / "article.txt"), "--format", "json", "--matches", "1", "--match-threshold", "0.65"
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    claims = json.loads(result.stdout)["claims"]
+    assert claims
+    for claim in claims:
+        assert len(claim["matches"]) <= 1
+        assert all(match["similarity"] >= 0.65 for match in claim["matches"])

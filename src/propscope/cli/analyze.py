@@ -45,7 +45,12 @@ def analyze(
     timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="Seconds to wait for a URL."),
     text_column: str = typer.Option("text", "--text-column", help="Column or key holding the text in CSV/JSONL."),
     force_language: bool = typer.Option(False, "--force-language", help="Analyse text in unsupported languages."),
+    matches: int = typer.Option(3, "--matches", min=1, help="Known claims to show per claim, at most."),
+    match_threshold: float | None = typer.Option(
+        None, "--match-threshold", min=0.0, max=1.0, help="Cosine similarity for 'likely the same claim' (default: calibrated)."
+    ),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Articles per model batch."),
+    threads: int | None = typer.Option(None, "--threads", min=1, help="CPU threads per model (default: up to 4)."),
 ) -> None:
     """Analyse articles and report techniques, claims, known debunks and sources."""
     options = AnalyzeOptions(
@@ -58,6 +63,9 @@ def analyze(
         kb_path=kb,
         claim_threshold=claim_threshold,
         technique_threshold_shift=technique_shift,
+        kb_top_k=matches,
+        kb_min_similarity=match_threshold,
+        threads=threads,
         components=tuple(c.strip() for c in components.split(",")) if components else None,
     )
     outcomes = list(analyze_inputs(inputs, options, batch_size=batch_size))
