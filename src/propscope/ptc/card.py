@@ -32,6 +32,34 @@ def _span_block(report: dict[str, Any]) -> dict[str, Any]:
     return report.get("cross_fitted") or report["same_split"]
 
 
+def _compare_lines(compared: dict[str, Any]) -> list[str]:
+    """One ``compare`` report (variants on an inner split) as a paragraph and a table."""
+    lines = [
+        f"Variants were trained on {compared['inner_train']} of the training articles and scored on the other",
+        f"{compared['inner_dev']} (an inner split; the validation articles were not used). Each row changes the",
+        "listed settings of the base run; SI with thresholds cross-fitted on those articles:",
+        "",
+        f"Base: {', '.join(f'{k}={v}' for k, v in compared.get('base', {}).items())}." if compared.get("base") else "",
+        compared.get("note", ""),
+        "",
+        "| variant | SI F1 | technique span F1 | TC micro-F1 | fine-tuning s |",
+        "|---|---|---|---|---|",
+    ]
+    for row in compared["results"]:
+        variant = ", ".join(f"{k}={v}" for k, v in row["variant"].items()) or "base"
+        lines.append(
+            f"| {variant} | {_f(row['si_f1_cross_fitted'])} | {_f(row['technique_spans_f1_cross_fitted'])} | {_f(row['tc_f1'])} | {row['train_seconds']} |"
+        )
+    lines += [
+        "",
+        "The best mean of SI F1 and TC micro-F1 was retrained on all training articles. With about",
+        f"{compared['inner_dev']} articles per score, differences of 0.02 are within noise.",
+    ]
+    if compared.get("outcome"):
+        lines += [compared["outcome"]]
+    return lines
+
+
 def render_model_card(result: dict[str, Any]) -> str:
     shipped = result["shipped"]
     settings = result["settings"]
@@ -170,30 +198,11 @@ def render_model_card(result: dict[str, Any]) -> str:
         ]
     compared = result.get("compared_settings")
     if compared:
-        lines += [
-            "",
-            "## Settings compared",
-            "",
-            f"Before the final run, variants were trained on {compared['inner_train']} of the training articles and scored on the other",
-            f"{compared['inner_dev']} (an inner split; the validation articles above were not used). Each row changes the",
-            "listed settings of the base run; SI with thresholds cross-fitted on those articles:",
-            "",
-            f"Base: {', '.join(f'{k}={v}' for k, v in compared.get('base', {}).items())}." if compared.get("base") else "",
-            compared.get("note", ""),
-            "",
-            "| variant | SI F1 | technique span F1 | TC micro-F1 | fine-tuning s |",
-            "|---|---|---|---|---|",
-        ]
-        for row in compared["results"]:
-            variant = ", ".join(f"{k}={v}" for k, v in row["variant"].items()) or "base"
-            lines.append(
-                f"| {variant} | {_f(row['si_f1_cross_fitted'])} | {_f(row['technique_spans_f1_cross_fitted'])} | {_f(row['tc_f1'])} | {row['train_seconds']} |"
-            )
-        lines += [
-            "",
-            "The best mean of SI F1 and TC micro-F1 was retrained on all training articles. With about 47 articles",
-            "per score, differences of 0.02 are within noise.",
-        ]
+        lines += ["", "## Settings compared", ""]
+        lines += _compare_lines(compared)
+        for earlier in compared.get("earlier", []):
+            lines += ["", f"### {earlier.get('title', 'An earlier round')}", ""]
+            lines += _compare_lines(earlier)
     quant = result["int8_vs_fp32"]
     fp32, int8 = result["validation"]["fp32"], result["validation"]["int8"]
     lines += [
