@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from typing import TextIO
 
 import typer
 
@@ -68,36 +71,71 @@ def analyze(
         threads=threads,
         components=tuple(c.strip() for c in components.split(",")) if components else None,
     )
-    outcomes = list(analyze_inputs(inputs, options, batch_size=batch_size))
-    failed = [o for o in outcomes if not o.ok]
-    if len(outcomes) == 1 and failed:
+    outcomes = _with_progress(analyze_inputs(inputs, options, batch_size=batch_size))
+    first = next(outcomes, None)
+    second = next(outcomes, None)
+    if first is not None and second is None and first.error is not None:
         # One document: its error is the command's error.
-        assert failed[0].error is not None
-        raise failed[0].error
-    _write_report(outcomes, fmt, out)
+        raise first.error
+    stream = itertools.chain([o for o in (first, second) if o is not None], outcomes)
+    failed: list[Outcome] = []
+    total = 0
+
+    def counted() -> Iterator[Outcome]:
+        nonlocal total
+        for outcome in stream:
+            total += 1
+            if not outcome.ok:
+                failed.append(outcome)
+            yield outcome
+
+    _write_report(counted(), fmt, out)
     for outcome in failed:
-        assert outcome.error is not None
         typer.echo(f"propscope: skipped {outcome.source}: {outcome.error}", err=True)
-    if outcomes and len(failed) == len(outcomes):
+    if total and len(failed) == total:
         raise typer.Exit(2)
     if failed:
         raise typer.Exit(1)
 
 
-def _write_report(outcomes: list[Outcome], fmt: Format, out: Path | None) -> None:
-    if fmt is Format.json:
-        content = render_json_lines(outcomes)
-    elif fmt is Format.html:
-        content = render_html(outcomes)
-    else:
-        content = render_text(outcomes, colour=out is None and sys.stdout.isatty())
-    if out is None:
-        sys.stdout.write(content)
-        sys.stdout.flush()
+def _with_progress(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """A live count of analysed documents on stderr, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield from outcomes
         return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} documents analysed"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("analyse", total=None)
+        for outcome in outcomes:
+            progress.advance(task)
+            yield outcome
+
+
+def _write_report(outcomes: Iterator[Outcome], fmt: Format, out: Path | None) -> None:
+    """JSON and text are written as each document is done (nothing is lost if a long batch stops);
+    the HTML page needs every document first."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(content, encoding="utf-8")
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        sink: TextIO = sys.stdout if out is None else out.open("w", encoding="utf-8")
     except OSError as exc:
         raise PropscopeError(f"cannot write {out}: {exc.strerror}") from exc
-    typer.echo(f"propscope: wrote {out}", err=True)
+    colour = out is None and sys.stdout.isatty()
+    try:
+        if fmt is Format.html:
+            sink.write(render_html(list(outcomes)))
+        else:
+            for outcome in outcomes:
+                if fmt is Format.json:
+                    sink.write(render_json_lines([outcome]))
+                else:
+                    sink.write(render_text([outcome], colour=colour))
+                sink.flush()
+    finally:
+        if sink is not sys.stdout:
+            sink.close()
+    if out is not None:
+        typer.echo(f"propscope: wrote {out}", err=True)
