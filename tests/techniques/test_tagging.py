@@ -60,8 +60,13 @@ def test_decode_column_runs_scores_and_begin_splits() -> None:
     spans = tagging.decode_column(text, offsets, probs, 0.5)
     assert [(text[s:e], round(score, 2)) for s, e, score in spans] == [("so-called", 0.8), ("lie to", 0.6)]
     begins = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.9, 0.0])
-    split = tagging.decode_column(text, offsets, probs, 0.5, begins)
+    split = tagging.decode_column(text, offsets, probs, 0.5, begins, join_adjacent=False, drop_stop_words=False)
     assert [text[s:e] for s, e, _ in split] == ["so-called", "lie", "to"]
+    # joined again when asked (only a space lies between "lie" and "to" and "to" is a function word)
+    joined = tagging.decode_column(text, offsets, probs, 0.5, begins, join_adjacent=True)
+    assert [text[s:e] for s, e, _ in joined] == ["so-called", "lie to"]
+    no_join = tagging.decode_column(text, offsets, probs, 0.5, begins, drop_stop_words=True)
+    assert [text[s:e] for s, e, _ in no_join] == ["so-called", "lie"]
     assert tagging.decode_column(text, offsets, probs, 0.95) == []
 
 
@@ -69,9 +74,13 @@ def test_runs_are_joined_across_short_gaps_and_punctuation_alone_is_dropped() ->
     text = 'a "b" c d e'
     offsets = np.array([[0, 1], [2, 3], [3, 4], [4, 5], [6, 7], [8, 9], [10, 11]])
     probs = np.array([0.9, 0.1, 0.1, 0.9, 0.1, 0.1, 0.9])  # 'a', the closing quote and 'e' pass
-    assert [text[s:e] for s, e, _ in tagging.decode_column(text, offsets, probs, 0.5)] == ["a", "e"]
-    assert [text[s:e] for s, e, _ in tagging.decode_column(text, offsets, probs, 0.5, gap=1)] == ["a", "e"]
-    assert [text[s:e] for s, e, _ in tagging.decode_column(text, offsets, probs, 0.5, gap=2)] == ['a "b" c d e']
+    def decode(**kwargs: int) -> list[str]:
+        spans = tagging.decode_column(text, offsets, probs, 0.5, drop_stop_words=False, **kwargs)
+        return [text[s:e] for s, e, _ in spans]
+
+    assert decode() == ["a", "e"]
+    assert decode(gap=1) == ["a", "e"]
+    assert decode(gap=2) == ['a "b" c d e']
     assert tagging.bridge_gaps(np.array([True, False, False, True]), 1).tolist() == [True, False, False, True]
 
 
@@ -84,3 +93,72 @@ def test_repeated_span_gets_the_next_most_likely_technique() -> None:
 def test_sentence_baseline_spans_are_lines() -> None:
     text = "Title.\n\nFirst line here.\r\nSecond line\n"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["Title", "First line here", "Second line"]
+
+
+def _words_and_offsets(text: str) -> np.ndarray:
+    """One token per whitespace-separated word (punctuation attached), as character offsets."""
+    offsets, start = [], None
+    for i, char in enumerate(text + " "):
+        if char != " " and start is None:
+            start = i
+        elif char == " " and start is not None:
+            offsets.append([start, i])
+            start = None
+    return np.array(offsets)
+
+
+def test_spans_of_one_technique_split_by_a_begin_tag_are_joined_across_spaces_and_hyphens() -> None:
+    text = "He is a puppet of NATO, ready to obey."
+    offsets = _words_and_offsets(text)
+    probs = np.array([0.1, 0.1, 0.6, 0.9, 0.9, 0.9, 0.8, 0.1, 0.1])
+    begins = np.array([0.0, 0.0, 0.9, 0.8, 0.0, 0.0, 0.0, 0.0, 0.0])  # a second "begin" on "puppet"
+    spans = tagging.decode_column(text, offsets, probs, 0.5, begins, join_adjacent=True)
+    assert [text[s:e] for s, e, _ in spans] == ["a puppet of NATO, ready"]
+    off = tagging.decode_column(text, offsets, probs, 0.5, begins)
+    assert [text[s:e] for s, e, _ in off] == ["a", "puppet of NATO, ready"]
+    dropped = tagging.decode_column(text, offsets, probs, 0.5, begins, drop_stop_words=True)
+    assert [text[s:e] for s, e, _ in dropped] == ["puppet of NATO, ready"]
+    # a hyphen (below the threshold itself) joins too
+    text2 = "pro-Kremlin liars"
+    offsets2 = np.array([[0, 3], [3, 4], [4, 11], [12, 17]])
+    spans2 = tagging.decode_column(text2, offsets2, np.array([0.9, 0.1, 0.9, 0.9]), 0.5, join_adjacent=True)
+    assert [text2[s:e] for s, e, _ in spans2] == ["pro-Kremlin liars"]
+    # a comma is not a joiner: two phrases stay two spans
+    text3 = "liars, cheats"
+    offsets3 = np.array([[0, 5], [5, 6], [7, 13]])
+    spans3 = tagging.decode_column(text3, offsets3, np.array([0.9, 0.1, 0.9]), 0.5, join_adjacent=True)
+    assert [text3[s:e] for s, e, _ in spans3] == ["liars", "cheats"]
+
+
+def test_spans_made_only_of_function_words_are_dropped() -> None:
+    text = "Who is behind this? The West and the Russian elite"
+    offsets = _words_and_offsets(text)  # Who is behind this? The West and the Russian elite
+    probs = np.array([0.9, 0.1, 0.1, 0.1, 0.9, 0.9, 0.1, 0.9, 0.1, 0.1])
+    spans = tagging.decode_column(text, offsets, probs, 0.5, drop_stop_words=True)
+    assert [text[s:e] for s, e, _ in spans] == ["The West"]  # "Who" and "the" alone are dropped
+    kept = tagging.decode_column(text, offsets, probs, 0.5)
+    assert [text[s:e] for s, e, _ in kept] == ["Who", "The West", "the"]
+    assert tagging.only_stop_words("of the")
+    assert tagging.only_stop_words("Who")
+    assert not tagging.only_stop_words("the West")
+    assert not tagging.only_stop_words("a puppet")
+
+
+def test_span_score_is_the_mean_over_tokens_that_reach_the_threshold() -> None:
+    text = "a b c d e"
+    offsets = _words_and_offsets(text)
+    probs = np.array([0.9, 0.1, 0.1, 0.5, 0.1])  # "b c" are bridged by the gap, "e" is below
+    spans = tagging.decode_column(text, offsets, probs, 0.5, gap=2)
+    assert [(text[s:e], round(score, 4)) for s, e, score in spans] == [("a b c d", 0.7)]
+    assert all(score >= 0.5 for _, _, score in spans)  # never below the threshold (mean over the run: 0.4)
+
+
+def test_technique_columns_drop_function_word_spans_and_the_any_column_keeps_them() -> None:
+    text = "Who is behind this? The West"
+    offsets = _words_and_offsets(text)
+    column = np.array([0.9, 0.1, 0.1, 0.1, 0.9, 0.9])
+    probs = np.stack([column, column], axis=1)  # one technique column, then the "any" column
+    out = tagging.ArticleOutputs(text, offsets, probs, probs, None)
+    assert [text[s:e] for _, s, e, _ in tagging.decode_techniques(out, [0.5], bio=False)] == ["The West"]
+    assert [text[s:e] for s, e, _ in tagging.decode_any(out, 1, 0.5, bio=False)] == ["Who", "The West"]
+    assert tagging.column_rules(0, 1)["drop_stop_words"] and not tagging.column_rules(1, 1)["drop_stop_words"]

@@ -20,6 +20,7 @@ from propscope.ptc.corpus import Corpus
 from propscope.ptc.tagging import (
     TRIM_CHARS,
     ArticleOutputs,
+    column_rules,
     decode_column,
     span_head_probabilities,
     span_matrix,
@@ -64,7 +65,8 @@ def decode(
             result[i] = []
             continue
         begins = _begins(out, column, n_techniques, bio)
-        result[i] = decode_column(out.text, out.offsets, out.probs[:, column], threshold, begins, gap)
+        rules = column_rules(column, n_techniques)
+        result[i] = decode_column(out.text, out.offsets, out.probs[:, column], threshold, begins, gap, **rules)
     return result
 
 
