@@ -138,7 +138,20 @@ def render_model_card(result: dict[str, Any]) -> str:
         f"tokens are joined (gap {report.get('gap', 0)}, tuned with the thresholds from 0, 1, 2, 4, 6, 8)"
         + (", a \"begins here\" probability of 0.5 or more starts a new span" if settings["label_scheme"] == "bio" else "")
         + "; spans are widened to whole words and trimmed of",
-        "` \\n.,:;` (as the organisers trimmed gold spans); score = mean probability over the run.",
+        "` \\n.,:;` (as the organisers trimmed gold spans).",
+    ]
+    decoding = result.get("decoding")
+    if decoding:
+        lines += [
+            f"In the technique columns (the spans users see) a span made only of function words (\"a\", \"Who\", \"of the\") is",
+            f"dropped (drop_stop_words={decoding['techniques'].get('drop_stop_words')}); the \"any\" column behind SI keeps plain runs",
+            f"(drop_stop_words={decoding['any'].get('drop_stop_words')}). Joining function-word or hyphen-split pieces of one technique",
+            f"is available but off (join_adjacent={decoding['techniques'].get('join_adjacent')}): it lowered both SI F1 and technique span F1.",
+            f"Score of a span: {decoding.get('score', 'mean probability over the run')}.",
+        ]
+    else:
+        lines += ["Score of a span: mean probability over the run."]
+    lines += [
         "",
         f"## Validation ({n_val} articles, shipped {shipped} model)",
         "",
@@ -187,6 +200,14 @@ def render_model_card(result: dict[str, Any]) -> str:
         lines.append(
             f"| {technique} | {score['n_gold']} | {report['thresholds'].get(technique, 'n/a')} | {_f(crossed_f1)} | {_f(score['f1'])} | {_f(tc_f1)} |"
         )
+    low = sorted(t for t, v in report["thresholds"].items() if isinstance(v, (int, float)) and v <= 0.1)
+    if low:
+        lines += [
+            "",
+            f"Thresholds at or below 0.1 ({', '.join(low)}): the tuning found nothing better on these few gold",
+            "spans than marking almost every token the model gives a little weight, so these spans are many and",
+            "mostly wrong; raise their thresholds (the `technique_thresholds` option) or ignore them.",
+        ]
     scan = report.get("gap_scan_same_split")
     if scan:
         lines += [
@@ -203,6 +224,14 @@ def render_model_card(result: dict[str, Any]) -> str:
         for earlier in compared.get("earlier", []):
             lines += ["", f"### {earlier.get('title', 'An earlier round')}", ""]
             lines += _compare_lines(earlier)
+        if compared.get("earlier"):
+            lines += [
+                "",
+                "**Selection optimism.** The settings of each round were chosen on an inner split of the training",
+                "articles, but whether a round's model replaced the previous one was decided on the validation",
+                f"articles above ({n_val} of them), and the decoding rules were also chosen on them. The validation figures",
+                "therefore carry some selection optimism on top of their noise (a few points with this many articles).",
+            ]
     quant = result["int8_vs_fp32"]
     fp32, int8 = result["validation"]["fp32"], result["validation"]["int8"]
     lines += [

@@ -224,10 +224,19 @@ def _words(fragment: str) -> list[str]:
     return words
 
 
-def only_stop_words(fragment: str) -> bool:
-    """True when every word of ``fragment`` is a function word (or there is no word at all)."""
+# Longest span (in words) that the function-word rule drops; None: any length. Limiting it to 1, 2 or 3
+# words (to spare clichés such as "so be it") gave technique span F1 0.219, 0.222, 0.229 against 0.230
+# without a limit (round-2 model, cross-fitted), so there is none.
+STOP_SPAN_MAX_WORDS: int | None = None
+
+
+def only_stop_words(fragment: str, max_words: int | None = None) -> bool:
+    """True when every word of ``fragment`` is a function word (or there is no word at all) and, with
+    ``max_words``, there are at most that many words."""
     words = [w.lower().replace("\u2019", "'").strip("'") for w in _words(fragment)]
     words = [w for w in words if w]
+    if max_words is not None and len(words) > max_words:
+        return False
     return all(w in STOP_WORDS for w in words)
 
 
@@ -278,7 +287,7 @@ def decode_column(
     spans: list[tuple[int, int, float]] = []
     for start, end, total, count in pieces:
         start, end = int(start), int(end)
-        if drop_stop_words and only_stop_words(text[start:end]):
+        if drop_stop_words and only_stop_words(text[start:end], STOP_SPAN_MAX_WORDS):
             continue
         spans.append((start, end, total / count))
     return spans

@@ -663,6 +663,11 @@ def finalise(
         },
         "val_ids": val_ids,
         "compared_settings": _compare_report(checkpoint),
+        "decoding": {
+            "any": tagging.column_rules(len(LABELS), len(LABELS)),
+            "techniques": tagging.column_rules(0, len(LABELS)),
+            "score": "mean probability over the span's tokens at or above the threshold (tokens joined across a gap are left out), so never below the threshold",
+        },
         "host": platform.platform(),
         "finalise_commit": os.environ.get("PROPSCOPE_COMMIT") or git_commit(),
         "finalise_seconds": round(time.perf_counter() - started, 1),
