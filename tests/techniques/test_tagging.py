@@ -162,3 +162,14 @@ def test_technique_columns_drop_function_word_spans_and_the_any_column_keeps_the
     assert [text[s:e] for _, s, e, _ in tagging.decode_techniques(out, [0.5], bio=False)] == ["The West"]
     assert [text[s:e] for s, e, _ in tagging.decode_any(out, 1, 0.5, bio=False)] == ["Who", "The West"]
     assert tagging.column_rules(0, 1)["drop_stop_words"] and not tagging.column_rules(1, 1)["drop_stop_words"]
+
+
+def test_hyphenated_compounds_are_never_cut() -> None:
+    text = "damage in the medium to long-term. A pro-Kremlin site"
+    for start, end in [(21, 29), (21, 28), (30, 34)]:
+        s, e = tagging.widen_and_trim(text, start, end)
+        assert text[s:e].endswith("long-term")
+    s, e = tagging.widen_and_trim(text, 38, 41)  # "ro-"
+    assert text[s:e] == "pro-Kremlin"
+    s, e = tagging.widen_and_trim(text, 42, 47)  # "Kreml"
+    assert text[s:e] == "pro-Kremlin"

@@ -159,6 +159,17 @@ def widen_and_trim(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and end > 0 and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
         end += 1
+    # A hyphenated compound is one word: never cut "long-|term" or "pro|-Kremlin".
+    while end + 1 < len(text) and text[end] == "-" and _is_word_char(text[end - 1]) and _is_word_char(text[end + 1]) or (
+        0 < end < len(text) and text[end - 1] == "-" and end >= 2 and _is_word_char(text[end - 2]) and _is_word_char(text[end])
+    ):
+        end += 1
+        while end < len(text) and _is_word_char(text[end]):
+            end += 1
+    while start >= 2 and text[start - 1] == "-" and _is_word_char(text[start - 2]) and start < len(text) and _is_word_char(text[start]):
+        start -= 1
+        while start > 0 and _is_word_char(text[start - 1]):
+            start -= 1
     while start < end and text[start] in TRIM_CHARS:
         start += 1
     while end > start and text[end - 1] in TRIM_CHARS:
