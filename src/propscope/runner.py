@@ -7,7 +7,6 @@ Single documents raise coded errors; batches go on past a bad document and repor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from propscope.components import build_pipeline
 from propscope.document import Article
@@ -17,17 +16,9 @@ from propscope.options import AnalyzeOptions
 from propscope.pipeline import Pipeline
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What became of one input: an analysed article, or the error that stopped it."""
-
-    source: str
-    article: Article | None
-    error: PropscopeError | None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+# What became of one input: an analysed article, or the coded error that stopped it. Ingest and
+# analysis report the same shape, so a batch can pass ingest failures straight through.
+Outcome = IngestResult
 
 
 def check_language(article: Article, options: AnalyzeOptions) -> None:

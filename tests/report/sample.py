@@ -5,24 +5,10 @@ Also renders a sample report for a visual check: ``python -m tests.report.sample
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from propscope.document import Article, Citation, Claim, ComponentRun, KnownClaimMatch, Segment, TechniqueSpan
-from propscope.errors import PropscopeError
 
-try:
-    from propscope.runner import Outcome
-except ImportError:  # the runner pulls in ingest and the pipeline; reports only need the record shape
-
-    @dataclass(slots=True)
-    class Outcome:  # type: ignore[no-redef]
-        source: str
-        article: Article | None
-        error: PropscopeError | None
-
-        @property
-        def ok(self) -> bool:
-            return self.error is None
+from propscope.runner import Outcome
 
 
 ALL_COMPONENTS = [
