@@ -173,3 +173,22 @@ def test_hyphenated_compounds_are_never_cut() -> None:
     assert text[s:e] == "pro-Kremlin"
     s, e = tagging.widen_and_trim(text, 42, 47)  # "Kreml"
     assert text[s:e] == "pro-Kremlin"
+
+
+def test_threshold_tuning_respects_the_span_budget() -> None:
+    """A column whose best F1 comes from flooding the article with spans is held to the span budget."""
+    from propscope.ptc.evaluate import tune_column
+    from propscope.ptc.tagging import ArticleOutputs
+
+    text = "alpha bravo charlie delta echoes foxtrot golfer hotels"
+    starts = [0, 6, 12, 20, 26, 33, 41, 48]
+    offsets = np.array([[s, s + len(w)] for s, w in zip(starts, text.split(), strict=True)])
+    # column 0 is the technique; 0.35 on four words, 0.9 on "bravo"
+    probs = np.zeros((len(starts), 3), dtype=np.float32)
+    probs[:, 0] = [0.35, 0.9, 0.35, 0.1, 0.35, 0.1, 0.35, 0.1]
+    outputs = {"a": ArticleOutputs(text=text, offsets=offsets, probs=probs, logits=probs, hidden=None)}
+    gold = {"a": [(6, 11), (12, 19), (26, 32), (41, 47)]}
+    free, _ = tune_column(outputs, ["a"], gold, 0, 1, False, 0, grid=(0.3, 0.5))
+    budget, _ = tune_column(outputs, ["a"], gold, 0, 1, False, 0, grid=(0.3, 0.5), max_spans_per_gold=0.25)
+    assert free == 0.3
+    assert budget == 0.5

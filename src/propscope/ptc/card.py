@@ -158,8 +158,9 @@ def render_model_card(result: dict[str, Any]) -> str:
     ]
     if crossed:
         lines += [
-            "Thresholds are tuned per output column on a 0.05 grid (technique columns from 0.3 up, so that a rare",
-            "technique's flat, noisy F1 curve cannot pick a threshold that floods reports with spans). The headline numbers are **cross-fitted**: the",
+            "Thresholds are tuned per output column on a 0.05 grid. Technique columns start at 0.3 and may not",
+            "predict more than two spans per gold span of the tuning articles, so that a rare technique's flat, noisy",
+            "F1 curve cannot pick a threshold that floods reports with spans. The headline numbers are **cross-fitted**: the",
             "validation articles are split in two halves, thresholds tuned on one half score the other, and the",
             "predictions of both halves are pooled, so no article is scored with thresholds tuned on itself. The",
             "shipped thresholds are tuned on all validation articles; scored on those same articles they give the",
