@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from propscope.document import Article
 from propscope.errors import BadRecord, InputNotFound, PropscopeError
@@ -24,14 +24,18 @@ RecordResult = tuple[str, Article | None, PropscopeError | None]
 ArticleFactory = Callable[..., Article]
 
 
-def read_jsonl(path: Path, source: str, options: IngestOptions, make_article: ArticleFactory) -> Iterator[RecordResult]:
-    """One article per non-blank line of a JSON Lines file (UTF-8)."""
+def _open(path: Path, source: str) -> BinaryIO:
     try:
-        handle = path.open("rb")
+        return path.open("rb")
     except FileNotFoundError:
         raise InputNotFound(f"input not found: {source}") from None
     except OSError as exc:
         raise InputNotFound(f"cannot read {source}: {exc.strerror}") from None
+
+
+def read_jsonl(path: Path, source: str, options: IngestOptions, make_article: ArticleFactory) -> Iterator[RecordResult]:
+    """One article per non-blank line of a JSON Lines file (UTF-8)."""
+    handle = _open(path, source)
     with handle:
         for line_number, raw in enumerate(handle, start=1):
             where = f"{source}:{line_number}"
@@ -55,12 +59,7 @@ def read_jsonl(path: Path, source: str, options: IngestOptions, make_article: Ar
 
 def read_csv(path: Path, source: str, options: IngestOptions, make_article: ArticleFactory) -> Iterator[RecordResult]:
     """One article per row of a CSV file with a header row (UTF-8, quoted fields may span lines)."""
-    try:
-        raw = path.open("rb")
-    except FileNotFoundError:
-        raise InputNotFound(f"input not found: {source}") from None
-    except OSError as exc:
-        raise InputNotFound(f"cannot read {source}: {exc.strerror}") from None
+    raw = _open(path, source)
     # Articles are long: allow fields up to the per-article limit (characters <= bytes), plus slack.
     csv.field_size_limit(max(csv.field_size_limit(), options.max_bytes + 1024))
     # newline='' as the csv module requires, so that newlines inside quoted texts are kept as written.
