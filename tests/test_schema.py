@@ -77,7 +77,15 @@ def test_json_has_the_documented_field_names() -> None:
         assert key in claim
     assert set(claim["matches"][0]) >= {"kb_id", "claim", "source", "url", "date", "similarity"}
     assert set(data["citations"][0]) >= {"name", "domain", "reliability", "start", "end"}
-    assert data["components"] == [{"name": "segment", "version": "1"}]
+    assert data["components"] == [{"name": "segment", "version": "1", "fingerprint": None}]
+
+
+def test_a_1_0_record_without_fingerprints_is_still_read() -> None:
+    data = article_to_dict(full_article())
+    data["schema_version"] = "1.0"
+    for run in data["components"]:
+        del run["fingerprint"]
+    assert article_from_dict(data).components[0].fingerprint is None
 
 
 def test_offsets_of_the_fixture_point_at_their_words() -> None:

@@ -84,10 +84,13 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class ComponentRun:
-    """Which component ran on the article, and which version of it."""
+    """Which component ran on the article: its version, and the fingerprint of what it used (a digest
+    of the version, the model/KB files and the settings that change its output; ``None`` in records
+    written before schema 1.1)."""
 
     name: str
     version: str
+    fingerprint: str | None = None
 
 
 @dataclass(slots=True)

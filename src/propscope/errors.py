@@ -92,6 +92,12 @@ class TrainingDependencyMissing(ModelError):
     code = "E203"
 
 
+class ComponentUnavailable(ModelError):
+    """A component the run settings ask for cannot run here (its model or KB is not installed)."""
+
+    code = "E204"
+
+
 class KnowledgeBaseError(PropscopeError):
     code = "E300"
     exit_code = 4

@@ -1,4 +1,14 @@
-"""One options object passed through every layer, instead of a growing list of keyword arguments."""
+"""The options of an analysis, split by lifetime.
+
+- :class:`EngineConfig`: what is loaded once per process (model directories, the KB, threads, the
+  languages the models support). An :class:`~propscope.engine.Analyzer` is built from one.
+- :class:`RunSettings`: what may change on every call without loading anything (components to run,
+  thresholds, top-k, language forcing).
+- :class:`IngestOptions`: how inputs are read.
+
+:class:`AnalyzeOptions` is the older single object (all three in one); it stays for callers that
+build one, and splits itself with ``.config`` and ``.settings``.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +28,37 @@ class IngestOptions:
     text_column: str = "text"
 
 
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """What an analyser loads once: models, the knowledge base, threads (``None``: defaults)."""
+
+    technique_model: Path | None = None
+    claim_model: Path | None = None
+    kb_path: Path | None = None
+    threads: int | None = None
+    languages: tuple[str, ...] = ("en",)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """What one call may choose without loading anything.
+
+    ``technique_threshold_shift`` is the sensitivity of the technique tagger: added to every
+    per-technique threshold (negative: more spans), unless ``technique_thresholds`` names one.
+    """
+
+    components: tuple[str, ...] | None = None
+    technique_thresholds: dict[str, float] = field(default_factory=dict)
+    technique_threshold_shift: float = 0.0
+    claim_threshold: float | None = None
+    kb_top_k: int = 3
+    kb_min_similarity: float | None = None
+    force_language: bool = False
+
+
 @dataclass(slots=True)
 class AnalyzeOptions:
-    """What the analysis does, and with which models and thresholds."""
+    """Every option in one object (kept for callers of the earlier API); see ``config`` and ``settings``."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
     languages: tuple[str, ...] = ("en",)
@@ -35,3 +73,25 @@ class AnalyzeOptions:
     kb_min_similarity: float | None = None
     components: tuple[str, ...] | None = None
     threads: int | None = None
+
+    @property
+    def config(self) -> EngineConfig:
+        return EngineConfig(
+            technique_model=self.technique_model,
+            claim_model=self.claim_model,
+            kb_path=self.kb_path,
+            threads=self.threads,
+            languages=tuple(self.languages),
+        )
+
+    @property
+    def settings(self) -> RunSettings:
+        return RunSettings(
+            components=self.components,
+            technique_thresholds=dict(self.technique_thresholds),
+            technique_threshold_shift=self.technique_threshold_shift,
+            claim_threshold=self.claim_threshold,
+            kb_top_k=self.kb_top_k,
+            kb_min_similarity=self.kb_min_similarity,
+            force_language=self.force_language,
+        )

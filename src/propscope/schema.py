@@ -22,7 +22,7 @@ from propscope.document import (
 )
 from propscope.errors import BadRecord
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: components[].fingerprint
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:

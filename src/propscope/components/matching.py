@@ -1,9 +1,9 @@
 """Known-claim matching: every claim of an article looked up in the knowledge base of fact-checks.
 
-The KB is ``options.kb_path`` or the default one (the user's built KB, else the EUvsDisinfo KB that
+The KB is ``config.kb_path`` or the default one (the user's built KB, else the EUvsDisinfo KB that
 ships with the package). All claim texts of a ``pipe`` call are embedded in one batch; each claim keeps
-up to ``options.kb_top_k`` hits whose cosine similarity reaches the "likely the same claim" threshold:
-``options.kb_min_similarity`` if given, else the threshold calibrated on the CheckThat! 2022 dev split
+up to ``settings.kb_top_k`` hits whose cosine similarity reaches the "likely the same claim" threshold:
+``settings.kb_min_similarity`` if given, else the threshold calibrated on the CheckThat! 2022 dev split
 and stored in the embedder's model directory (``thresholds.same_claim``).
 """
 
@@ -15,7 +15,8 @@ from pathlib import Path
 
 from propscope.document import Article
 from propscope.errors import KnowledgeBaseError
-from propscope.options import AnalyzeOptions
+from propscope.models.cache import combine, dir_fingerprint, file_fingerprint, load_once
+from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 
 log = logging.getLogger(__name__)
@@ -29,46 +30,57 @@ class KnownClaimMatcher(Component):
     requires = ("claims",)
     assigns = ("matches",)
 
-    def __init__(self, options: AnalyzeOptions) -> None:
-        super().__init__(options)
+    def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
+        super().__init__(config)
         from propscope.kb.paths import default_kb_path
 
-        self.path: Path | None = options.kb_path or default_kb_path()
-        self._kb = None
-        self._threshold: float | None = options.kb_min_similarity
+        self.path: Path | None = self.config.kb_path or default_kb_path()
 
     def available(self) -> bool:
         return self.path is not None and self.path.is_file()
 
     def _knowledge_base(self):  # type: ignore[no-untyped-def]
-        if self._kb is None:
-            from propscope.kb.search import KnowledgeBase
+        from propscope.kb.search import KnowledgeBase
 
-            if self.path is None or not self.path.is_file():
-                raise KnowledgeBaseError(f"no knowledge base at {self.path}")
-            self._kb = KnowledgeBase.open(self.path, readonly=True)
-            if self._threshold is None:
-                self._threshold = same_claim_threshold(self._kb.embedder)
-        return self._kb
+        if self.path is None or not self.path.is_file():
+            raise KnowledgeBaseError(f"no knowledge base at {self.path}")
+        path = self.path
+        return load_once("kb", path, lambda: KnowledgeBase.open(path, readonly=True))
 
     @property
     def threshold(self) -> float:
-        self._knowledge_base()
-        assert self._threshold is not None
-        return self._threshold
+        """The threshold under the default settings."""
+        return self.threshold_for(None)
 
-    def __call__(self, article: Article) -> Article:
-        return self.pipe([article])[0]
+    def threshold_for(self, settings: RunSettings | None) -> float:
+        settings = self.settings_for(settings)
+        if settings.kb_min_similarity is not None:
+            return float(settings.kb_min_similarity)
+        return same_claim_threshold(self._knowledge_base().embedder)
 
-    def pipe(self, articles: Sequence[Article]) -> list[Article]:
+    def fingerprint(self, settings: RunSettings | None = None) -> str:
+        from propscope.kb.embedder import default_embedder_path
+
+        settings = self.settings_for(settings)
+        kb = file_fingerprint(self.path) if self.available() and self.path is not None else None
+        embedder = default_embedder_path()
+        embedder_files = dir_fingerprint(embedder) if embedder.is_dir() else None
+        return combine(self.name, self.version, kb, embedder_files, settings.kb_top_k, settings.kb_min_similarity)
+
+    def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
+        return self.pipe([article], settings)[0]
+
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
+        settings = self.settings_for(settings)
         claims = [claim for article in articles for claim in article.claims]
         if not claims:
             return list(articles)
         kb = self._knowledge_base()
-        top_k = max(1, self.options.kb_top_k)
+        top_k = max(1, settings.kb_top_k)
+        threshold = self.threshold_for(settings)
         results = kb.search_many([claim.text for claim in claims], k=top_k)
         for claim, hits in zip(claims, results, strict=True):
-            claim.matches = [hit.to_match() for hit in hits if hit.similarity >= self.threshold]
+            claim.matches = [hit.to_match() for hit in hits if hit.similarity >= threshold]
         return list(articles)
 
 

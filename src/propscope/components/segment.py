@@ -14,9 +14,9 @@ closing quotes or brackets (kept inside the sentence), then whitespace; abbrevia
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from propscope.document import Article, Segment
+from propscope.options import RunSettings
 from propscope.pipeline import Component
 
 # Titles and similar words that precede a name: never the end of a sentence.
@@ -65,12 +65,9 @@ class SentenceSegmenter(Component):
     requires = ("text",)
     assigns = ("sentences", "paragraphs")
 
-    def __call__(self, article: Article) -> Article:
+    def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         article.paragraphs, article.sentences = segment_text(article.text)
         return article
-
-    def pipe(self, articles: Sequence[Article]) -> list[Article]:
-        return [self(article) for article in articles]
 
 
 def segment_text(text: str) -> tuple[list[Segment], list[Segment]]:

@@ -17,7 +17,8 @@ import numpy as np
 from propscope.document import Article, TechniqueSpan
 from propscope.errors import BadModelDirectory, InputError, ModelNotFound
 from propscope.models import ModelDir, OnnxModel, load_model_dir, packaged_model_path
-from propscope.options import AnalyzeOptions
+from propscope.models.cache import combine, dir_fingerprint, load_once
+from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 from propscope.ptc import tagging
 from propscope.ptc.evaluate import classify_spans
@@ -115,7 +116,7 @@ class TechniqueModel:
         return classify_spans(out, spans, self.labels, self.span_head)
 
 
-def resolve_model_path(options: AnalyzeOptions) -> Path:
+def resolve_model_path(options: EngineConfig | AnalyzeOptions) -> Path:
     return Path(options.technique_model) if options.technique_model else packaged_model_path(MODEL_NAME)
 
 
@@ -127,29 +128,37 @@ class TechniqueTagger(Component):
     requires = ()
     assigns = ("techniques",)
 
-    def __init__(self, options: AnalyzeOptions) -> None:
-        super().__init__(options)
-        self.path = resolve_model_path(options)
-        self._model: TechniqueModel | None = None
+    def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
+        super().__init__(config)
+        self.path = resolve_model_path(self.config)
 
     def available(self) -> bool:
         return (self.path / "config.json").is_file()
 
     @property
     def model(self) -> TechniqueModel:
-        if self._model is None:
-            if not self.available():
-                raise ModelNotFound(f"no technique model at {self.path}")
-            self._model = TechniqueModel.load(self.path, threads=self.options.threads)
-            log.info("loaded technique model from %s", self.path)
-        return self._model
+        if not self.available():
+            raise ModelNotFound(f"no technique model at {self.path}")
+        return load_once(TASK, self.path, self._load, self.config.threads)
 
-    def __call__(self, article: Article) -> Article:
-        return self.pipe([article])[0]
+    def _load(self) -> TechniqueModel:
+        model = TechniqueModel.load(self.path, threads=self.config.threads)
+        log.info("loaded technique model from %s", self.path)
+        return model
 
-    def pipe(self, articles: Sequence[Article]) -> list[Article]:
+    def fingerprint(self, settings: RunSettings | None = None) -> str:
+        settings = self.settings_for(settings)
+        files = dir_fingerprint(self.path) if self.available() else None
+        overrides = sorted(settings.technique_thresholds.items())
+        return combine(self.name, self.version, files, settings.technique_threshold_shift, overrides)
+
+    def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
+        return self.pipe([article], settings)[0]
+
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
+        settings = self.settings_for(settings)
         model = self.model
-        thresholds = model.thresholds(self.options.technique_threshold_shift, self.options.technique_thresholds)
+        thresholds = model.thresholds(settings.technique_threshold_shift, settings.technique_thresholds)
         for article, out in zip(articles, model.outputs([a.text for a in articles]), strict=True):
             article.techniques = model.technique_spans(out, thresholds)
         return list(articles)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -65,13 +64,14 @@ def default_embedder_path() -> Path:
     return packaged_model_path(DEFAULT_EMBEDDER)
 
 
-@lru_cache(maxsize=4)
 def load_embedder(path: Path | None = None, threads: int | None = None) -> Embedder:
-    """The embedder at ``path`` (default: the shipped one), loaded once per process."""
-    path = path or default_embedder_path()
-    if not (path / "config.json").is_file():
-        raise ModelNotFound(f"no sentence embedder at {path}")
-    return Embedder.from_dir(path, threads=threads)
+    """The embedder at ``path`` (default: the shipped one), loaded once per process and fingerprint."""
+    from propscope.models.cache import load_once
+
+    model_path = path or default_embedder_path()
+    if not (model_path / "config.json").is_file():
+        raise ModelNotFound(f"no sentence embedder at {model_path}")
+    return load_once("embedder", model_path, lambda: Embedder.from_dir(model_path, threads=threads), threads)
 
 
 def _file_hash(path: Path) -> str:

@@ -12,19 +12,20 @@ if TYPE_CHECKING:  # reports sit below the runner: they read outcomes and never 
 
 
 def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
-    """The record of one input: the article with ``status: ok``, or the coded error that stopped it."""
+    """The record of one input: the article with ``status: ok``; the article so far and the error
+    that stopped the rest with ``status: partial``; or only the coded error (``status: error``)."""
+    status = getattr(outcome, "status", "ok" if outcome.error is None else "error")
     if outcome.article is not None and outcome.error is None:
         return {"status": "ok", "source": outcome.source, **article_to_dict(outcome.article)}
+    record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "status": "error", "source": outcome.source}
+    if outcome.article is not None and status == "partial":
+        record = {"status": "partial", "source": outcome.source, **article_to_dict(outcome.article)}
     error = outcome.error
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "status": "error",
-        "source": outcome.source,
-        "error": {
-            "code": getattr(error, "code", "E000"),
-            "message": getattr(error, "message", str(error) if error is not None else "no article and no error"),
-        },
+    record["error"] = {
+        "code": getattr(error, "code", "E000"),
+        "message": getattr(error, "message", str(error) if error is not None else "no article and no error"),
     }
+    return record
 
 
 def render_json_lines(outcomes: list[Outcome]) -> str:

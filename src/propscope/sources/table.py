@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -169,7 +168,12 @@ class SourceTable:
         return Resolution(outlet.domain, rated.reliability, how, outlet.name)
 
 
-@lru_cache(maxsize=1)
+def shipped_folder() -> Path:
+    return Path(str(resources.files("propscope") / "resources" / "sources"))
+
+
 def _shipped_table() -> SourceTable:
-    folder = Path(str(resources.files("propscope") / "resources" / "sources"))
-    return SourceTable.from_files(folder / "domain_ratings.csv", folder / "outlets.tsv")
+    from propscope.models.cache import load_once
+
+    folder = shipped_folder()
+    return load_once("sources", folder, lambda: SourceTable.from_files(folder / "domain_ratings.csv", folder / "outlets.tsv"))
