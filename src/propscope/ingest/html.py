@@ -3,6 +3,14 @@
 The article text is trafilatura's plain-text rendering of the main content (navigation, scripts,
 footers removed). Links are kept as :class:`Link` records whose offsets point at the anchor text
 inside that rendering, so that the citations component can tell which words link to which outlet.
+
+Around trafilatura, three things it does not do for news pages:
+- page furniture that trafilatura keeps is removed before and after it (:mod:`.page` on the tree:
+  author boxes, share and subscribe blocks, credits; :mod:`.boilerplate` on the rendered lines:
+  bylines, calls to action, photo credits, date lines, the headline again), and kept as metadata;
+- the title comes from the page's own metadata (JSON-LD, OpenGraph, ``<title>``) before any heading,
+  and a ``<title>`` that only names a section of the site is not taken for the article's;
+- pages nested deeper than lxml's parser allows keep their text (a flat rendering without links).
 """
 
 from __future__ import annotations
@@ -13,9 +21,12 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from propscope.document import Link
 from propscope.errors import EmptyInput
+from propscope.ingest import page
+from propscope.ingest.boilerplate import Removed, byline_name, strip_boilerplate
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +36,15 @@ log = logging.getLogger(__name__)
 _OPEN = "\u27ec"
 _CLOSE = "\u27ed"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_MARKED_HREF = re.compile(f"{_OPEN}[^{_CLOSE}]*{_CLOSE}{_OPEN}")
+# Link targets a reader's browser would follow to a web page; javascript:, data:, vbscript:, file:,
+# mailto: and the like are not sources and must not reach the JSON output as links.
+_WEB_SCHEMES = frozenset({"http", "https", ""})
 
 
 @dataclass(slots=True)
 class ExtractedHtml:
-    """The main text of a page, its links, and the metadata trafilatura found."""
+    """The main text of a page, its links, and the metadata found on the page."""
 
     text: str
     links: list[Link] = field(default_factory=list)
@@ -37,6 +52,20 @@ class ExtractedHtml:
     date: str | None = None
     url: str | None = None
     sitename: str | None = None
+    author: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+    dropped_links: int = 0
+
+    def metadata(self) -> dict[str, Any]:
+        """What goes to ``Article.metadata``: the author, and the furniture taken out of the text."""
+        out: dict[str, Any] = {}
+        if self.author:
+            out["author"] = self.author
+        if self.removed:
+            out["removed"] = [{"kind": piece.kind, "text": piece.text} for piece in self.removed]
+        if self.dropped_links:
+            out["dropped_links"] = self.dropped_links
+        return out
 
 
 def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtml:
@@ -46,8 +75,16 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
 
     # lxml refuses a str that carries an encoding declaration; the text is already decoded.
     html = _XML_DECLARATION.sub("", html, count=1)
+    tree = page.parse(html)
+    if tree is None:
+        # Deeper than lxml can build: the parser would silently drop everything below its limit.
+        log.info("%s is nested too deeply for the HTML parser; reading its text without structure", source)
+        return _plain(page.flat_text(html), source, title=None)
+    meta = page.metadata(tree)
+    furniture = page.remove_furniture(tree)
+    page.wrap_loose_text(tree)
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         include_links=True,
         include_comments=False,
@@ -59,25 +96,58 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
     if document is None or document.body is None:
         # Pages too short or too odd for main-text extraction: fall back to all visible text
         # (trafilatura's baseline still drops scripts and styles), without links.
-        text = trafilatura.html2txt(html) or ""
-        if not text.strip():
-            raise EmptyInput(f"{source} has no text content")
-        return ExtractedHtml(text=text.strip())
+        return _plain(trafilatura.html2txt(html) or "", source, title=meta.title, furniture=furniture)
 
-    if _OPEN in html or _CLOSE in html:
-        text, links = _render(document.body, keep_links=False), []
-    else:
-        text, links = _strip_markers(_render(document.body, keep_links=True))
+    keep_links = _OPEN not in html and _CLOSE not in html
+    marked = _render(document.body, keep_links=keep_links)
+    title = meta.title or page.title_from_first_line(tree, _visible(marked)) or None
+    authors = tuple(piece.text for piece in furniture if piece.kind == "byline")
+    cleaned = strip_boilerplate(marked, title=title, authors=authors, visible=_visible)
+    text, links = _strip_markers(cleaned.text) if keep_links else (cleaned.text, [])
     if not text.strip():
         raise EmptyInput(f"{source} has no text content")
+    web_links = [link for link in links if _is_web_link(link.href)]
     return ExtractedHtml(
         text=text,
-        links=links,
-        title=document.title or None,
+        links=web_links,
+        title=title,
         date=document.date or None,
         url=document.url or None,
-        sitename=document.sitename or None,
+        sitename=meta.sitename or document.sitename or None,
+        author=cleaned.author or _author(furniture) or meta.author or None,
+        removed=furniture + cleaned.removed,
+        dropped_links=len(links) - len(web_links),
     )
+
+
+def _plain(text: str, source: str, title: str | None, furniture: list[Removed] | None = None) -> ExtractedHtml:
+    cleaned = strip_boilerplate(text.strip(), title=title)
+    if not cleaned.text.strip():
+        raise EmptyInput(f"{source} has no text content")
+    removed = (furniture or []) + cleaned.removed
+    return ExtractedHtml(text=cleaned.text, title=title, author=cleaned.author, removed=removed)
+
+
+def _visible(marked: str) -> str:
+    """A rendered line as the reader sees it: without the link targets and markers."""
+    return _MARKED_HREF.sub("", marked).replace(_CLOSE, "").replace(_OPEN, "")
+
+
+def _author(furniture: list[Removed]) -> str | None:
+    for piece in furniture:
+        if piece.kind == "byline":
+            return byline_name(piece.text)
+    return None
+
+
+def _is_web_link(href: str) -> bool:
+    # Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
+    compact = re.sub(r"[\x00-\x20\x7f]+", "", href)
+    try:
+        scheme = urlsplit(compact).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in _WEB_SCHEMES
 
 
 @lru_cache(maxsize=1)
