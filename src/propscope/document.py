@@ -82,6 +82,20 @@ class Citation:
     kind: Literal["named", "link"] = "named"
 
 
+@dataclass(slots=True)
+class Publisher:
+    """The outlet that published the article itself, rated like a cited one.
+
+    ``how`` says where it was read: ``url`` (the article's address), ``outlet`` (the outlet or site
+    name given with the article); ``reliability`` is None where the ratings do not have it.
+    """
+
+    name: str | None
+    domain: str | None
+    reliability: float | None
+    how: Literal["url", "outlet"] = "url"
+
+
 @dataclass(frozen=True, slots=True)
 class ComponentRun:
     """Which component ran on the article: its version, and the fingerprint of what it used (a digest
@@ -111,6 +125,7 @@ class Article:
     techniques: list[TechniqueSpan] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    publisher: Publisher | None = None
     components: list[ComponentRun] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -17,12 +17,13 @@ from propscope.document import (
     ComponentRun,
     KnownClaimMatch,
     Link,
+    Publisher,
     Segment,
     TechniqueSpan,
 )
 from propscope.errors import BadRecord
 
-SCHEMA_VERSION = "1.1"  # 1.1: components[].fingerprint
+SCHEMA_VERSION = "1.2"  # 1.1: components[].fingerprint; 1.2: publisher
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -51,6 +52,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         techniques=[TechniqueSpan(**t) for t in data.get("techniques", [])],
         claims=[_claim_from_dict(c) for c in data.get("claims", [])],
         citations=[Citation(**c) for c in data.get("citations", [])],
+        publisher=Publisher(**data["publisher"]) if data.get("publisher") else None,
         components=[ComponentRun(**c) for c in data.get("components", [])],
     )
 

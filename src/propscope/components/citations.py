@@ -8,6 +8,9 @@ Named outlets are found three ways, each giving a character span of the article 
   a near miss of a known name is resolved when it is unambiguous ("Far News" -> Fars News);
 - officials' channels ("on his Telegram channel", "the Kremlin website") and bare domains ("rt.com").
 Every HTML link (``Article.links``) to another site becomes a ``link`` citation.
+
+The article's own outlet (``Article.publisher``) is rated the same way, from its URL, else from the
+outlet or site name given with it: a fact-checker weighs the publisher before any source it cites.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from propscope.document import Article, Citation
+from propscope.document import Article, Citation, Publisher
 from propscope.models.cache import combine, dir_fingerprint
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
@@ -49,8 +52,9 @@ CHANNEL = re.compile(
 )
 DOMAIN = re.compile(
     r"(?<![@\w.-])(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\."
-    r"(?:com|org|net|info|ru|ir|ua|uk|de|fr|cn|io|news|tv|me|co|us|ca|au|in|il|tr|sy|by|kp|eu|it|es|ch|pl|press|su|su)\b"
+    r"(?:com|org|net|info|ru|ir|ua|uk|de|fr|cn|io|news|tv|me|co|us|ca|au|in|il|tr|sy|by|kp|eu|it|es|ch|pl|press|su|media|world|online|live|today|site)\b"
 )
+_BARE_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
 OUTLET_WORDS = re.compile(
     r"\b(?:News|Times|Post|Agency|TV|Television|Radio|Daily|Telegraph|Gazette|Journal|Herald|Tribune|Press|Media|"
     r"Channel|Network|Broadcasting|Magazine|Review|Observer|Chronicle|Courier|Monitor|Today|Insider|Wire|Report|"
@@ -62,9 +66,9 @@ _TRAILING = re.compile(r"[.’']+$")
 
 class CitationFinder(Component):
     name = "citations"
-    version = "1"
+    version = "2"
     requires: tuple[str, ...] = ()
-    assigns = ("citations",)
+    assigns = ("citations", "publisher")
 
     def __init__(self, config: EngineConfig | AnalyzeOptions | None = None, table: SourceTable | None = None) -> None:
         super().__init__(config)
@@ -95,7 +99,26 @@ class CitationFinder(Component):
 
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         article.citations = self.find(article)
+        article.publisher = self.publisher(article)
         return article
+
+    def publisher(self, article: Article) -> Publisher | None:
+        """The outlet that published the article: from its URL, else its outlet/site name; rated
+        where the ratings have it (``reliability`` None: unrated)."""
+        if article.url and registrable_host(article.url):
+            rated = self.table.rate_url(article.url)
+            known = self.table.outlet_for_domain(rated.domain or "")
+            name = known.name if known else (article.outlet or rated.domain)
+            return Publisher(name, rated.domain, rated.reliability, "url")
+        outlet = (article.outlet or "").strip()
+        if not outlet:
+            return None
+        if _BARE_DOMAIN.fullmatch(outlet.lower()):  # an outlet given as its domain ("rrn.media")
+            rated = self.table.rate_url(outlet)
+            known = self.table.outlet_for_domain(rated.domain or "")
+            return Publisher(known.name if known else outlet, rated.domain, rated.reliability, "outlet")
+        resolved = self.table.resolve_name(outlet, fuzzy=False)
+        return Publisher(resolved.outlet or outlet, resolved.domain, resolved.reliability, "outlet")
 
     def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
         return [self(article, settings) for article in articles]
@@ -154,6 +177,14 @@ class CitationFinder(Component):
         if resolution.domain:
             add(start, end, resolution)  # type: ignore[operator]
             return
+        # "Tasnim and Far News reported": each name of the list on its own
+        joined = list(re.finditer(r"[ \t]+(?:and|&)[ \t]+", text[start:end]))
+        if joined:
+            cuts = [start, *(start + m.start() for m in joined), end]
+            begins = [start, *(start + m.end() for m in joined)]
+            for s, e in zip(begins, cuts[1:], strict=True):
+                self._cued_name(text, s, e, add)
+            return
         # "Reuters correspondent Ann Lee": a leading outlet name, but only one that is a name by itself
         # ("Atlantic" in "the Atlantic Council" is not The Atlantic)
         words = list(re.finditer(r"\S+", text[start:end]))
@@ -163,6 +194,17 @@ class CitationFinder(Component):
             if any(not o.cue_only and not o.channel_only for o in outlets):
                 add(s, e, self.table.resolve_name(text[s:e], fuzzy=False))  # type: ignore[operator]
                 return
+        # "Iran's Far News", "the Iranian Far News", "A Far News": a qualifier before the outlet's name;
+        # the rest must be two words or more for a near miss (one word is too easily a person's name)
+        for word in words[1:]:
+            s, e = _trim(text, start + word.start(), end)
+            rest = text[s:e]
+            exact = [o for o in self.table.by_key.get(name_key(rest), []) if not o.cue_only and not o.channel_only]
+            if exact or len(rest.split()) >= 2:
+                resolution = self.table.resolve_name(rest, fuzzy=True)
+                if resolution.domain:
+                    add(s, e, resolution)  # type: ignore[operator]
+                    return
         candidate = text[start:end]
         if OUTLET_WORDS.search(candidate) and len(candidate) > 3:
             add(start, end, Resolution(None, None, "unknown"))  # type: ignore[operator]

@@ -65,6 +65,20 @@ def article_from_text(text: str, options: IngestOptions, **metadata: str | None)
     return article
 
 
+def article_from_record(text: str, options: IngestOptions, **metadata: str | None) -> Article:
+    """A batch record's article: its text without page furniture (records are usually scraped pages,
+    e.g. news-please's ``maintext``), the removed lines kept in ``metadata["removed"]``."""
+    from propscope.ingest.boilerplate import strip_boilerplate
+
+    cleaned = strip_boilerplate(text, title=metadata.get("title"))
+    article = article_from_text(cleaned.text, options, **metadata)
+    if cleaned.removed:
+        article.metadata["removed"] = [{"kind": piece.kind, "text": piece.text} for piece in cleaned.removed]
+        if cleaned.author and "author" not in article.metadata:
+            article.metadata["author"] = cleaned.author
+    return article
+
+
 def guess_title(text: str) -> str | None:
     """The first line of a plain-text article when it reads like a headline.
 
@@ -168,7 +182,7 @@ def _from_path(path: Path, source: str, article_id: str, options: IngestOptions)
         from propscope.ingest import records
 
         reader = records.read_jsonl if kind == "jsonl" else records.read_csv
-        for record_source, article, error in reader(path, source, options, article_from_text):
+        for record_source, article, error in reader(path, source, options, article_from_record):
             yield IngestResult(record_source, article, error)
         return
     text = decode_bytes(read_file_bytes(path, source, options), source, options)
@@ -195,6 +209,7 @@ def _article_from_html(
         outlet=extracted.sitename,
         date=extracted.date,
     )
+    article.metadata.update(extracted.metadata())
     # Relative links are resolved against the page, so that the citations component sees domains.
     base = base_url or extracted.url
     article.links = [Link(link.start, link.end, urljoin(base, link.href) if base else link.href) for link in extracted.links]

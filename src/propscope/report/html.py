@@ -28,7 +28,7 @@ from propscope.report.common import (
     tint,
     unique_sources,
 )
-from propscope.report.reliability import RATINGS_CITATION, reliability_band
+from propscope.report.reliability import RATINGS_CITATION, publisher_summary, reliability_band
 from propscope.techniques import TECHNIQUES
 
 if TYPE_CHECKING:
@@ -197,7 +197,10 @@ class _ArticleView:
     def header(self) -> str:
         article = self.article
         facts: list[tuple[str, str]] = []
-        if article.outlet:
+        if article.publisher:
+            outlet = article.publisher
+            facts.append(("Outlet", esc(publisher_summary(outlet.name, outlet.domain, outlet.reliability))))
+        elif article.outlet:
             facts.append(("Outlet", esc(article.outlet)))
         if article.date:
             facts.append(("Date", esc(article.date)))

@@ -71,3 +71,15 @@ RATINGS_CITATION = (
     "correspondence across different news domain quality rating sets, PNAS Nexus 2(9), pgad286 "
     "(https://doi.org/10.1093/pnasnexus/pgad286). Bands are propscope's, not the authors'."
 )
+
+
+def publisher_summary(name: str | None, domain: str | None, score: float | None) -> str:
+    """One line on the outlet that published the article: "Reliable Recent News (rrn.media): unrated
+    (not in the ratings ...)" or "RT (rt.com): reliability low (0.29)"."""
+    who = name or domain or "unknown outlet"
+    if domain and domain != who:
+        who = f"{who} ({domain})"
+    if score is None:
+        return f"{who}: unrated (not in the ratings table)" if domain else f"{who}: unrated (no domain known for it)"
+    label, _ = reliability_band(score)
+    return f"{who}: reliability {label} ({score:.2f})"

@@ -31,7 +31,7 @@ from propscope.report.common import (
     tint,
     unique_sources,
 )
-from propscope.report.reliability import RATINGS_CITATION, reliability_band
+from propscope.report.reliability import RATINGS_CITATION, publisher_summary, reliability_band
 
 if TYPE_CHECKING:
     from propscope.runner import Outcome
@@ -107,7 +107,8 @@ class _ArticleReport:
         facts = [
             ("id", article.id),
             ("source", self.source),
-            ("outlet", article.outlet),
+            ("outlet", publisher_summary(article.publisher.name, article.publisher.domain, article.publisher.reliability)
+             if article.publisher else article.outlet),
             ("date", article.date),
             ("url", article.url),
             ("language", article.language or "unknown"),
