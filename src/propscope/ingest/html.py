@@ -79,7 +79,8 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
     if tree is None:
         # Deeper than lxml can build: the parser would silently drop everything below its limit.
         log.info("%s is nested too deeply for the HTML parser; reading its text without structure", source)
-        return _plain(page.flat_text(html), source, title=None)
+        text, title = page.flat_text(html)
+        return _plain(text, source, title=title)
     meta = page.metadata(tree)
     furniture = page.remove_furniture(tree)
     page.wrap_loose_text(tree)

@@ -90,32 +90,40 @@ class _FlatText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.in_title = False
+        self.title_parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_title = tag == "title" or self.in_title
         if tag in self._SKIP:
             self.skipping += 1
         elif tag in _BLOCKS or tag in ("br", "li", "tr"):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
         if tag in self._SKIP:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCKS or tag in ("li", "tr"):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title_parts.append(data)
         if not self.skipping:
             self.parts.append(data)
 
 
-def flat_text(html: str) -> str:
-    """The visible text of a page, a paragraph per line (the parser of the standard library has no
-    depth limit, so this is the way to read pages that lxml cannot build)."""
+def flat_text(html: str) -> tuple[str, str | None]:
+    """The visible text of a page, a paragraph per line, and its ``<title>`` (the parser of the
+    standard library has no depth limit, so this is the way to read pages that lxml cannot build)."""
     reader = _FlatText()
     reader.feed(html)
     reader.close()
     lines = (" ".join(line.split()) for line in "".join(reader.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    title = " ".join("".join(reader.title_parts).split()) or None
+    return "\n".join(line for line in lines if line), title
 
 
 # --- the page's own metadata ---------------------------------------------------------------------
