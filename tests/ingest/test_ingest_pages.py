@@ -135,6 +135,8 @@ def test_section_title_is_not_the_articles_and_loose_text_is_kept(tmp_path: Path
     for furniture in ("01.02.2014", "THANK YOU", "SIMILAR", "German weapons", "Here is the truth", "BACK HOME"):
         assert furniture not in article.text, furniture
     assert {"kind": "dateline", "text": "01.02.2014 - 31.12.2017"} in article.metadata["removed"]
+    # the date is the article's own date line, not the related story's nor the page's guessable dates
+    assert article.date == "2014-02-01" and "date_guessed" not in article.metadata
 
 
 @pytest.mark.parametrize("depth", [300, 3000])

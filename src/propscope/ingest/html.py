@@ -55,6 +55,7 @@ class ExtractedHtml:
     author: str | None = None
     removed: list[Removed] = field(default_factory=list)
     dropped_links: int = 0
+    date_guessed: bool = False
 
     def metadata(self) -> dict[str, Any]:
         """What goes to ``Article.metadata``: the author, and the furniture taken out of the text."""
@@ -65,6 +66,8 @@ class ExtractedHtml:
             out["removed"] = [{"kind": piece.kind, "text": piece.text} for piece in self.removed]
         if self.dropped_links:
             out["dropped_links"] = self.dropped_links
+        if self.date_guessed:
+            out["date_guessed"] = True
         return out
 
 
@@ -92,6 +95,9 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
         include_images=False,
         include_formatting=False,
         with_metadata=True,
+        # Only dates the page marks as such: a full-text search finds the search form's placeholder
+        # ("05/12/2021" on every tribunalukraine.info page) or a related story's date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
         config=_config(),
     )
     if document is None or document.body is None:
@@ -108,16 +114,21 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
     if not text.strip():
         raise EmptyInput(f"{source} has no text content")
     web_links = [link for link in links if _is_web_link(link.href)]
+    # The page's own date first; htmldate's guess last, and said to be one (on the PPN pages it
+    # finds a related story's date as often as the article's).
+    date = meta.date or _dateline(cleaned.removed)
+    guessed = date is None and bool(document.date)
     return ExtractedHtml(
         text=text,
         links=web_links,
         title=title,
-        date=document.date or None,
+        date=date or document.date or None,
         url=document.url or None,
         sitename=meta.sitename or document.sitename or None,
         author=cleaned.author or _author(furniture) or meta.author or None,
         removed=furniture + cleaned.removed,
         dropped_links=len(links) - len(web_links),
+        date_guessed=guessed,
     )
 
 
@@ -132,6 +143,16 @@ def _plain(text: str, source: str, title: str | None, furniture: list[Removed] |
 def _visible(marked: str) -> str:
     """A rendered line as the reader sees it: without the link targets and markers."""
     return _MARKED_HREF.sub("", marked).replace(_CLOSE, "").replace(_OPEN, "")
+
+
+def _dateline(removed: list[Removed]) -> str | None:
+    """The date of the main text's own date line ("01.08.2022 - 30.09.2022"), the first if several."""
+    for piece in removed:
+        if piece.kind == "dateline":
+            found = page.iso_date(piece.text)
+            if found:
+                return found
+    return None
 
 
 def _author(furniture: list[Removed]) -> str | None:

@@ -61,6 +61,7 @@ class PageMeta:
     title: str | None = None
     sitename: str | None = None
     author: str | None = None
+    date: str | None = None
 
 
 def parse(html: str) -> Any:
@@ -151,7 +152,42 @@ def metadata(tree: Any) -> PageMeta:
     publisher = ld.get("publisher")
     meta.sitename = metas.get("og:site_name") or (_text(publisher.get("name")) if isinstance(publisher, dict) else None)
     meta.author = _ld_author(ld.get("author")) or metas.get("author")
+    for value in (ld.get("datePublished"), *(metas.get(key) for key in _DATE_KEYS), _article_time(tree)):
+        found = iso_date(value) if isinstance(value, str) else None
+        if found:
+            meta.date = found
+            break
     return meta
+
+
+def _article_time(tree: Any) -> str | None:
+    """The ``<time datetime>`` of the article itself: the first inside ``<article>``, outside any list
+    of other stories."""
+    for article in tree.iter("article"):
+        for element in article.iter("time"):
+            if element.get("datetime") and not any(a.tag in ("li", "aside", "nav") for a in element.iterancestors()):
+                return element.get("datetime")
+    return None
+
+
+_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "dc.date", "date")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+
+
+def iso_date(text: str) -> str | None:
+    """The first date of ``2023-09-03T12:30``, ``03.09.2023`` or ``03.09.2023 - 30.09.2023`` as ISO."""
+    found = _ISO.search(text)
+    if found:
+        year, month, day = found.groups()
+    else:
+        found = _DMY.search(text)
+        if not found:
+            return None
+        day, month, year = found.groups()
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _text(value: Any) -> str | None:
