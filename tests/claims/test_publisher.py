@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from propscope.components.citations import CitationFinder
-from propscope.document import Article
+from propscope.document import Article, ComponentRun
 from propscope.options import AnalyzeOptions
 from propscope.report import render_text
 from propscope.report.html import render_html
@@ -80,3 +80,10 @@ def test_near_miss_names_behind_a_qualifier(sentence: str, name: str, domain: st
 def test_a_list_of_outlets_is_resolved_name_by_name() -> None:
     citations = CitationFinder(AnalyzeOptions()).find(Article(text="Tasnim and Far News reported it."))
     assert [(c.name, c.domain) for c in citations] == [("Tasnim", "tasnimnews.com"), ("Far News", "farsnews.ir")]
+
+
+def test_report_says_when_the_outlet_is_not_known() -> None:
+    article = CitationFinder(AnalyzeOptions())(Article(text=TEXT, title="A saved page"))
+    article.components.append(ComponentRun("citations", CitationFinder.version))
+    report = render_text([Outcome("page.html", article, None)], colour=False)
+    assert "outlet:     not known (no URL or site name came with the article)" in report

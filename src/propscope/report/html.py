@@ -28,7 +28,7 @@ from propscope.report.common import (
     tint,
     unique_sources,
 )
-from propscope.report.reliability import RATINGS_CITATION, publisher_summary, reliability_band
+from propscope.report.reliability import RATINGS_CITATION, publisher_line, reliability_band
 from propscope.techniques import TECHNIQUES
 
 if TYPE_CHECKING:
@@ -197,11 +197,9 @@ class _ArticleView:
     def header(self) -> str:
         article = self.article
         facts: list[tuple[str, str]] = []
-        if article.publisher:
-            outlet = article.publisher
-            facts.append(("Outlet", esc(publisher_summary(outlet.name, outlet.domain, outlet.reliability))))
-        elif article.outlet:
-            facts.append(("Outlet", esc(article.outlet)))
+        outlet = publisher_line(article)
+        if outlet:
+            facts.append(("Outlet", esc(outlet)))
         if article.date:
             facts.append(("Date", esc(article.date)))
         if article.url:

@@ -8,6 +8,8 @@ different news domain quality rating sets", PNAS Nexus 2(9), pgad286: several ex
 
 from __future__ import annotations
 
+from propscope.document import Article
+
 # Our bands, not the authors': Lin et al. publish a continuous score and no cut-offs. The edges are
 # round numbers that fall where the expert sets largely agree: well-known unreliable and state-media
 # sites sit below 0.4 (rt.com 0.29, breitbart.com 0.30, tass.com 0.34), outlets with a mixed record
@@ -83,3 +85,15 @@ def publisher_summary(name: str | None, domain: str | None, score: float | None)
         return f"{who}: unrated (not in the ratings table)" if domain else f"{who}: unrated (no domain known for it)"
     label, _ = reliability_band(score)
     return f"{who}: reliability {label} ({score:.2f})"
+
+
+def publisher_line(article: Article) -> str | None:
+    """The header line on the article's own outlet, for both reports; None when there is nothing to say."""
+    outlet = article.publisher
+    if outlet is not None:
+        return publisher_summary(outlet.name, outlet.domain, outlet.reliability)
+    if article.outlet:
+        return article.outlet
+    if article.has_run("citations"):
+        return "not known (no URL or site name came with the article)"
+    return None

@@ -31,7 +31,7 @@ from propscope.report.common import (
     tint,
     unique_sources,
 )
-from propscope.report.reliability import RATINGS_CITATION, publisher_summary, reliability_band
+from propscope.report.reliability import RATINGS_CITATION, publisher_line, reliability_band
 
 if TYPE_CHECKING:
     from propscope.runner import Outcome
@@ -107,8 +107,7 @@ class _ArticleReport:
         facts = [
             ("id", article.id),
             ("source", self.source),
-            ("outlet", publisher_summary(article.publisher.name, article.publisher.domain, article.publisher.reliability)
-             if article.publisher else article.outlet),
+            ("outlet", publisher_line(article)),
             ("date", article.date),
             ("url", article.url),
             ("language", article.language or "unknown"),
