@@ -290,7 +290,12 @@ def remove_furniture(tree: Any) -> list[Removed]:
             continue
         words = _WORDS.findall(f"{element.get('class') or ''} {element.get('id') or ''}".lower())
         kinds = [_FURNITURE_WORDS[w] for w in words if w in _FURNITURE_WORDS]
-        navigation = element.tag in ("nav", "header", "footer", "aside") or any(w in _NAVIGATION_WORDS for w in words)
+        # an article's own <header> holds its headline and standfirst; the page's <header> is a menu
+        navigation = (
+            element.tag in ("nav", "aside")
+            or (element.tag in ("header", "footer") and not any(a.tag in ("article", "main") for a in element.iterancestors()))
+            or any(w in _NAVIGATION_WORDS for w in words)
+        )
         if not kinds and not navigation:
             continue
         if _inside_removed(element):
@@ -303,7 +308,7 @@ def remove_furniture(tree: Any) -> list[Removed]:
         if len(text) > _FURNITURE_MAX_CHARS:
             continue
         kind = "byline" if "byline" in kinds else kinds[0]
-        if text:
+        if any(ch.isalpha() for ch in text):  # share counters ("13") are not worth keeping
             if kind == "byline" and classify_line(text) != "byline" and len(text.split()) > 6:
                 kind = "furniture"  # an author box with a bio: furniture, not a name
             removed.append(Removed(kind, text))  # type: ignore[arg-type]
