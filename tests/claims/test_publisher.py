@@ -87,3 +87,10 @@ def test_report_says_when_the_outlet_is_not_known() -> None:
     article.components.append(ComponentRun("citations", CitationFinder.version))
     report = render_text([Outcome("page.html", article, None)], colour=False)
     assert "outlet:     not known (no URL or site name came with the article)" in report
+
+
+def test_an_adverb_between_outlet_and_verb_and_outlets_seen_on_ppn_pages() -> None:
+    finder = CitationFinder(AnalyzeOptions())
+    found = finder.find(Article(text="Tagesspiegel cautiously publishes footage of destroyed equipment."))
+    assert [(c.name, c.domain) for c in found] == [("Tagesspiegel", "tagesspiegel.de")]
+    assert finder.find(Article(text="Ivanov quickly said it was staged.")) == []  # a person, not an outlet

@@ -35,7 +35,8 @@ _VERBS_BEFORE = r"repeated by|carried by|reposted by|amplified by|reported|repor
 CUE_PATTERNS = (
     re.compile(rf"\b(?i:according to|citing|quoting)[ \t]+(?P<name>{_ARTICLE}{NAME})"),
     re.compile(rf"\b(?i:{_VERBS_BEFORE})[ \t]+(?:by[ \t]+)?(?P<name>{_ARTICLE}{NAME})"),
-    re.compile(rf"(?P<name>{_ARTICLE}{NAME})[ \t]+(?:{_VERBS_AFTER})\b"),
+    # "Tagesspiegel cautiously publishes": one adverb may stand between the outlet and its verb
+    re.compile(rf"(?P<name>{_ARTICLE}{NAME})[ \t]+(?:[a-z]+ly[ \t]+)?(?:{_VERBS_AFTER})\b"),
     re.compile(rf"(?P<name>{_ARTICLE}{NAME})(?:’s|'s)?[ \t]+(?:report|reporter|correspondent|journalist|website|editor|newspaper|channel|broadcaster|agency)\b"),
 )
 _PLATFORM = {
