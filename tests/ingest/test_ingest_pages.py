@@ -189,6 +189,7 @@ def test_only_web_links_reach_the_output(tmp_path: Path) -> None:
         ("By 2014, it had fallen to 45 million.", None),
         ("By the end of the year, the army retreated.", None),
         ("Thank you, Mr President, said the reporter.", None),
+        ("Europe must share the burden with your allies, Washington says.", None),
         ("Kyiv and/or Lviv will be next, the minister said.", None),
         ("Photo shoots in the streets began the next day.", None),
         ("The West is lying, Reuters reported.", None),

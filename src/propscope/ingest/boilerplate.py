@@ -65,8 +65,9 @@ CREDIT_SUFFIX = re.compile(
     rf"|(?:[ \t]*[|–—][ \t]*|(?<=[.!?”\"])[ \t]+)(?:{_CAPTION_CREDIT}))\.?$"
 )
 FOOTER = re.compile(
-    r"(?i)(?:thank(?:s| you)[ \t]+for[ \t]+(?:reading|watching|your[ \t]+attention)"
-    r"|share[ \t]+(?:this|the|our|information|it|these)[^\n]{0,30}[ \t]+(?:on|in|via|with)[ \t]+(?:social|your|facebook|twitter|telegram)"
+    r"(?i)(?:^thank(?:s| you)[ \t]+for[ \t]+(?:reading|watching|your[ \t]+attention)"
+    r"|share[ \t]+(?:this|the|our|information|it|these)[^\n]{0,30}[ \t]+(?:on|in|via|with)[ \t]+"
+    r"(?:social[ \t]+(?:networks?|media)|facebook|twitter|telegram|vk|your[ \t]+friends)"
     r"|^(?:please[ \t]+)?(?:subscribe|follow[ \t]+us|join[ \t]+us|sign[ \t]+up|support[ \t]+us|donate)\b"
     r"|subscribe[ \t]+to[ \t]+(?:our|the|us|[\w.]+\.(?:info|com|media|net|org|ru))\b"
     r"|all[ \t]+rights[ \t]+reserved"
