@@ -254,3 +254,14 @@ def test_saved_ppn_pages_have_no_furniture_in_the_text(shared_data: Path) -> Non
     assert noisy == {}
     assert empty <= 1
     assert titled >= 198  # every page with an article has its own title (not the menu entry)
+
+
+def test_site_name_is_not_part_of_the_title(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta property="og:title" content="Sanctions Fail Again | Example News">'
+        '<meta property="og:site_name" content="Example News"></head><body><article>'
+        f"<p>{STORY[0]} Economists expect little from the eleventh package this time.</p>"
+        f"<p>{STORY[1]}</p></article></body></html>"
+    )
+    article = load_page(tmp_path, page)
+    assert (article.title, article.outlet) == ("Sanctions Fail Again", "Example News")

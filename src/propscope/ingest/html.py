@@ -107,7 +107,8 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
 
     keep_links = _OPEN not in html and _CLOSE not in html
     marked = _render(document.body, keep_links=keep_links)
-    title = meta.title or page.title_from_first_line(tree, _visible(marked)) or None
+    sitename = meta.sitename or document.sitename or None
+    title = _without_site_name(meta.title, sitename) or page.title_from_first_line(tree, _visible(marked)) or None
     authors = tuple(piece.text for piece in furniture if piece.kind == "byline")
     cleaned = strip_boilerplate(marked, title=title, authors=authors, visible=_visible)
     text, links = _strip_markers(cleaned.text) if keep_links else (cleaned.text, [])
@@ -124,7 +125,7 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
         title=title,
         date=date or document.date or None,
         url=document.url or None,
-        sitename=meta.sitename or document.sitename or None,
+        sitename=sitename,
         author=cleaned.author or _author(furniture) or meta.author or None,
         removed=furniture + cleaned.removed,
         dropped_links=len(links) - len(web_links),
@@ -143,6 +144,17 @@ def _plain(text: str, source: str, title: str | None, furniture: list[Removed] |
 def _visible(marked: str) -> str:
     """A rendered line as the reader sees it: without the link targets and markers."""
     return _MARKED_HREF.sub("", marked).replace(_CLOSE, "").replace(_OPEN, "")
+
+
+def _without_site_name(title: str | None, sitename: str | None) -> str | None:
+    """"L'UE s'inquiète ... | Lavirgule" -> "L'UE s'inquiète ...": the site's name is not the headline."""
+    if not title or not sitename:
+        return title
+    for separator in (" | ", " - ", " – ", " — ", " :: ", " » "):
+        suffix = separator + sitename
+        if title.casefold().endswith(suffix.casefold()) and len(title) > len(suffix):
+            return title[: -len(suffix)].strip()
+    return title
 
 
 def _dateline(removed: list[Removed]) -> str | None:
