@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["byline", "credit", "footer", "dateline", "headline"]
+# "furniture": a share/subscribe box or menu removed from the HTML tree (see ingest/page.py)
+Kind = Literal["byline", "credit", "footer", "dateline", "headline", "furniture"]
 
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|van|von|der|al|el|bin)"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,4}}"
@@ -101,11 +102,20 @@ class Cleaned:
 
     @property
     def author(self) -> str | None:
-        """The name(s) of the first byline removed, without "By"/"Source:"."""
-        for piece in self.removed:
-            if piece.kind == "byline":
-                return byline_name(piece.text)
-        return None
+        return first_author(self.removed)
+
+
+def first_author(removed: list[Removed]) -> str | None:
+    """The name(s) of the first byline removed, without "By"/"Source:"."""
+    for piece in removed:
+        if piece.kind == "byline":
+            return byline_name(piece.text)
+    return None
+
+
+def as_records(removed: list[Removed]) -> list[dict[str, str]]:
+    """What was removed, as ``Article.metadata["removed"]`` keeps it (JSON-ready)."""
+    return [{"kind": piece.kind, "text": piece.text} for piece in removed]
 
 
 def byline_name(line: str) -> str:

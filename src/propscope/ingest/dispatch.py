@@ -68,12 +68,12 @@ def article_from_text(text: str, options: IngestOptions, **metadata: str | None)
 def article_from_record(text: str, options: IngestOptions, **metadata: str | None) -> Article:
     """A batch record's article: its text without page furniture (records are usually scraped pages,
     e.g. news-please's ``maintext``), the removed lines kept in ``metadata["removed"]``."""
-    from propscope.ingest.boilerplate import strip_boilerplate
+    from propscope.ingest.boilerplate import as_records, strip_boilerplate
 
     cleaned = strip_boilerplate(text, title=metadata.get("title"))
     article = article_from_text(cleaned.text, options, **metadata)
     if cleaned.removed:
-        article.metadata["removed"] = [{"kind": piece.kind, "text": piece.text} for piece in cleaned.removed]
+        article.metadata["removed"] = as_records(cleaned.removed)
         if cleaned.author and "author" not in article.metadata:
             article.metadata["author"] = cleaned.author
     return article

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from propscope.document import Link
 from propscope.errors import EmptyInput
 from propscope.ingest import page
-from propscope.ingest.boilerplate import Removed, byline_name, strip_boilerplate
+from propscope.ingest.boilerplate import Removed, as_records, first_author, strip_boilerplate
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class ExtractedHtml:
         if self.author:
             out["author"] = self.author
         if self.removed:
-            out["removed"] = [{"kind": piece.kind, "text": piece.text} for piece in self.removed]
+            out["removed"] = as_records(self.removed)
         if self.dropped_links:
             out["dropped_links"] = self.dropped_links
         if self.date_guessed:
@@ -126,7 +126,7 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedHtm
         date=date or document.date or None,
         url=document.url or None,
         sitename=sitename,
-        author=cleaned.author or _author(furniture) or meta.author or None,
+        author=cleaned.author or first_author(furniture) or meta.author or None,
         removed=furniture + cleaned.removed,
         dropped_links=len(links) - len(web_links),
         date_guessed=guessed,
@@ -164,13 +164,6 @@ def _dateline(removed: list[Removed]) -> str | None:
             found = page.iso_date(piece.text)
             if found:
                 return found
-    return None
-
-
-def _author(furniture: list[Removed]) -> str | None:
-    for piece in furniture:
-        if piece.kind == "byline":
-            return byline_name(piece.text)
     return None
 
 

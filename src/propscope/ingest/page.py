@@ -311,7 +311,7 @@ def remove_furniture(tree: Any) -> list[Removed]:
         if any(ch.isalpha() for ch in text):  # share counters ("13") are not worth keeping
             if kind == "byline" and classify_line(text) != "byline" and len(text.split()) > 6:
                 kind = "furniture"  # an author box with a bio: furniture, not a name
-            removed.append(Removed(kind, text))  # type: ignore[arg-type]
+            removed.append(Removed(kind, text))  # type: ignore[arg-type]  # kind is one of _FURNITURE_WORDS' values
         element.set("data-propscope-removed", "1")
     for element in list(tree.iter()):
         if isinstance(element.tag, str) and element.get("data-propscope-removed") and element.getparent() is not None:
