@@ -129,14 +129,20 @@ def title_key(text: str) -> str:
 
 def classify_line(line: str, title: str | None = None, authors: tuple[str, ...] = (), last: bool = False) -> Kind | None:
     """The kind of furniture a whole line is, or None for article text."""
+    return _classify(line, title_key(title or ""), frozenset(filter(None, map(title_key, authors))), last)
+
+
+def _classify(line: str, title: str, authors: frozenset[str], last: bool) -> Kind | None:
+    """``classify_line`` with the title and authors already as :func:`title_key` keys."""
     stripped = line.strip()
-    if not stripped:
+    if not stripped or len(stripped) > 2000:
         return None
-    if title and title_key(stripped) == title_key(title) and title_key(title):
+    key = title_key(stripped) if (title or authors) and len(stripped) <= 400 else ""
+    if title and key == title:
         return "headline"
     if len(stripped) > _FOOTER_MAX:
         return None
-    if any(title_key(stripped) == title_key(a) for a in authors if title_key(a)) or BYLINE.match(stripped):
+    if (key and key in authors) or BYLINE.match(stripped):
         return "byline"
     if CREDIT_LINE.match(stripped) and _CREDIT_EVIDENCE.search(stripped) and not stripped.endswith(("?", "!")):
         return "credit"
@@ -144,7 +150,7 @@ def classify_line(line: str, title: str | None = None, authors: tuple[str, ...] 
         return "footer"
     if DATELINE.match(stripped):
         return "dateline"
-    if last and SIGNATURE.match(stripped) and (not title or title_key(stripped) != title_key(title)):
+    if last and SIGNATURE.match(stripped) and (not title or key != title):
         return "byline"
     return None
 
@@ -166,12 +172,15 @@ def strip_boilerplate(
     last_text = max((i for i, line in enumerate(seen) if line.strip()), default=-1)
     kept: list[str] = []
     removed: list[Removed] = []
+    title_k = title_key(title or "")
+    author_keys = frozenset(filter(None, map(title_key, authors)))
     for index, (line, shown) in enumerate(zip(lines, seen, strict=True)):
-        kind = classify_line(shown, title, authors, last=index == last_text)
+        kind = _classify(shown, title_k, author_keys, last=index == last_text)
         if kind is not None:
             removed.append(Removed(kind, shown.strip()))
             continue
-        suffix = CREDIT_SUFFIX.search(shown.rstrip("\r\n"))
+        # a caption's credit is short: search the end of the line only (the pattern is costly on prose)
+        suffix = CREDIT_SUFFIX.search(shown.rstrip("\r\n")[-160:]) if _CREDIT_EVIDENCE.search(shown[-160:]) else None
         if suffix and line.rstrip("\r\n").endswith(suffix.group(0)) and _CREDIT_EVIDENCE.search(suffix.group(0)):
             body = line.rstrip("\r\n")
             ending = line[len(body) :]

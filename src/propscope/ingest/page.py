@@ -253,13 +253,18 @@ def title_from_first_line(tree: Any, text: str) -> str | None:
     if not first:
         return None
     key = title_key(first)
+    if not key:
+        return None
     holder = None
-    for element in tree.iter("h1", "h2", "h3", "div", "p", "span", "header", "section", "td"):
-        content = title_key(element.text_content())
-        if content == key and len(first) <= 200 and _is_heading(element):
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _is_heading(element) and len(first) <= 200 and title_key(element.text_content()) == key:
             return first
-        if content.startswith(key[:80]) and key:
-            holder = element  # the deepest (last in document order) element that starts with the line
+        # the element whose own text starts the line (text_content of every element would be quadratic)
+        own = title_key((element.text or "")[:200])
+        if own and key.startswith(own[:80]) or own.startswith(key[:80]) and own:
+            holder = holder if holder is not None else element
     for _, element in zip(range(4), [holder, *holder.iterancestors()] if holder is not None else []):
         for sibling in element.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str):
