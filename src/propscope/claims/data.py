@@ -39,6 +39,7 @@ class LabelledSentence:
     source: str
     group: str
     key: str
+    speaker: str = ""  # who says it (CLEF 2019 debates: the speaker turn); "" where the release has none
 
 
 def read_text_sniffed(path: Path) -> str:
@@ -96,6 +97,7 @@ def load_clef2019(path: Path) -> list[LabelledSentence]:
                     source=CLEF2019,
                     group=f"{CLEF2019}:{debate}",
                     key=f"{CLEF2019}:{debate}:{row['line_number']}",
+                    speaker=(row.get("speaker") or "").strip(),
                 )
             )
     return out

