@@ -68,6 +68,7 @@ class Claim:
     speaker_start: int | None = None
     speaker_end: int | None = None
     matches: list[KnownClaimMatch] = field(default_factory=list)
+    priority: float | None = None  # how likely fact-checkers pick it, in context (claims-context model)
 
 
 @dataclass(slots=True)

@@ -1,6 +1,10 @@
 """Check-worthy claims: every sentence scored by the claims model; claims are those at or above the
 threshold (``options.claim_threshold``, else the model's own, chosen on validation data).
 
+Where the context model (:mod:`propscope.claims.context`, trained on debates) is installed for this
+claims model, each claim also gets a ``priority``: how likely fact-checkers are to pick it, from the
+sentence, the sentence before it and its place in its paragraph.
+
 ``pipe`` scores the sentences of all articles of a batch in one model call (batches of similar length).
 The model loads lazily, once per process and model directory (:mod:`propscope.models.cache`).
 """
@@ -10,23 +14,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from propscope.claims.context import ContextModel, default_context_model_path
 from propscope.claims.scorer import ClaimScorer, default_model_path
 from propscope.document import Article, Claim
 from propscope.errors import ModelNotFound
-from propscope.models.cache import combine, dir_fingerprint, load_once
+from propscope.models.cache import combine, dir_fingerprint, file_fingerprint, load_once
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 
 
 class ClaimDetector(Component):
     name = "claims"
-    version = "1"
+    version = "2"
     requires = ("sentences",)
     assigns = ("claims",)
 
     def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
         super().__init__(config)
         self.model_path = Path(self.config.claim_model) if self.config.claim_model else default_model_path()
+        self.context_path = default_context_model_path()
 
     def available(self) -> bool:
         return (self.model_path / "config.json").is_file()
@@ -37,6 +43,15 @@ class ClaimDetector(Component):
             raise ModelNotFound(f"no claims model at {self.model_path}")
         threads = self.config.threads
         return load_once("claims", self.model_path, lambda: ClaimScorer.load(self.model_path.resolve(), threads=threads), threads)
+
+    @property
+    def context(self) -> ContextModel | None:
+        """The context model, where it is installed and was built on this claims model's scores."""
+        if not (self.context_path / "config.json").is_file():
+            return None
+        model = load_once("claims-context", self.context_path, lambda: ContextModel.load(self.context_path))
+        onnx = self.scorer.model_dir.onnx_path
+        return model if model.base_fingerprint == file_fingerprint(onnx) else None
 
     @property
     def threshold(self) -> float:
@@ -51,7 +66,8 @@ class ClaimDetector(Component):
 
     def fingerprint(self, settings: RunSettings | None = None) -> str:
         files = dir_fingerprint(self.model_path) if self.available() else None
-        return combine(self.name, self.version, files, self.settings_for(settings).claim_threshold)
+        context = dir_fingerprint(self.context_path) if (self.context_path / "config.json").is_file() else None
+        return combine(self.name, self.version, files, context, self.settings_for(settings).claim_threshold)
 
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         return self.pipe([article], settings)[0]
@@ -65,13 +81,43 @@ class ClaimDetector(Component):
                 if text.strip():
                     texts.append(text)
                     owners.append((a_index, s_index))
-        scores = self.scorer.score(texts) if texts else []
+        heads = self.scorer.score_all(texts) if texts else None
+        scores = heads[:, self.scorer.score_index] if heads is not None else []
+        priorities = self._priorities(articles, owners, texts, heads)
         threshold = self.threshold_for(settings)
         claims: list[list[Claim]] = [[] for _ in articles]
-        for (a_index, s_index), text, score in zip(owners, texts, scores, strict=True):
+        for row, ((a_index, s_index), text, score) in enumerate(zip(owners, texts, scores, strict=True)):
             if float(score) >= threshold:
                 sentence = articles[a_index].sentences[s_index]
-                claims[a_index].append(Claim(start=sentence.start, end=sentence.end, text=text, score=round(float(score), 4)))
+                priority = round(float(priorities[row]), 4) if priorities is not None else None
+                claims[a_index].append(Claim(start=sentence.start, end=sentence.end, text=text,
+                                             score=round(float(score), 4), priority=priority))
         for article, found in zip(articles, claims, strict=True):
             article.claims = found
         return list(articles)
+
+    def _priorities(self, articles: Sequence[Article], owners: list[tuple[int, int]], texts: list[str],
+                    heads: object) -> list[float] | None:
+        """The context model's priority of every scored sentence (a paragraph is a speaker turn)."""
+        context = self.context if heads is not None else None
+        if context is None:
+            return None
+        import numpy as np
+
+        base = np.asarray(heads)[:, self.scorer.labels.index(context.base_label)]
+        out = np.zeros(len(texts), dtype=np.float64)
+        rows_of: dict[int, list[int]] = {}
+        for row, (a_index, _) in enumerate(owners):
+            rows_of.setdefault(a_index, []).append(row)
+        for a_index, rows in rows_of.items():
+            article = articles[a_index]
+            turns = [_paragraph_of(article, article.sentences[owners[r][1]].start) for r in rows]
+            out[rows] = context.priority([texts[r] for r in rows], turns, base[rows])
+        return out.tolist()
+
+
+def _paragraph_of(article: Article, position: int) -> int:
+    for index, paragraph in enumerate(article.paragraphs):
+        if paragraph.start <= position < paragraph.end:
+            return index
+    return 0

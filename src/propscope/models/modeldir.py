@@ -86,9 +86,9 @@ def load_model_dir(path: Path | str, task: str | None = None) -> ModelDir:
         raise BadModelDirectory(f"{config_path} lacks or mistypes a field: {exc}") from exc
     if task is not None and model.task != task:
         raise BadModelDirectory(f"{path} holds a '{model.task}' model, not a '{task}' model")
-    for required in (model.onnx_path, model.tokenizer_path):
-        if not required.is_file():
-            raise BadModelDirectory(f"{path} is incomplete: {required.name} is missing")
+    for name in (model.onnx_file, model.tokenizer_file):  # "" where the model has no such file (numpy weights)
+        if name and not (path / name).is_file():
+            raise BadModelDirectory(f"{path} is incomplete: {name} is missing")
     return model
 
 
