@@ -61,7 +61,7 @@ _REGULAR = (
     "confirm reveal maintain contend acknowledge observe blame reiterate vow promise threaten recall boast "
     "lament concede caution indicate testify mention post counter reckon assure inform recount proclaim underline "
     "underscore highlight hint speculate agree disagree dismiss reject insinuate continue ask question voice "
-    "fear characterize characterise talk express condemn demand share advise"
+    "fear characterize characterise talk express condemn demand share advise document"
 ).split()
 
 
@@ -84,8 +84,8 @@ QUOTE_ONLY = {"continue", "ask", "question", "agree", "disagree"}
 # verbs whose everyday sense is not speech: they report words only with a clause or a quotation
 # ("Moscow acknowledged the DPR" = recognised; "posted a photo"; "shared a flat"; "demanded £52,000")
 CLAUSE_OR_QUOTE = {"acknowledge", "post", "share", "demand", "speak", "talk", "express", "voice", "promise",
-                   "threaten", "confirm", "reveal", "report", "mention", "question", "reject", "dismiss", "counter",
-                   "declare", "advise"}
+                   "threaten", "confirm", "reveal", "report", "question", "reject", "dismiss", "counter",
+                   "declare", "advise", "maintain"}
 # ... unless the object is itself a statement word ("expressed doubts", "voiced alarm", "reported the deaths")
 STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", "hopes", "fear", "fears", "view",
                      "views", "opinion", "opinions", "regret", "support", "outrage", "dissatisfaction", "reason",
@@ -309,6 +309,10 @@ def _description(head: Any) -> str | None:
     if any(c.dep_ == "prep" and c.lower_ in ("of", "for") and any(g.tag_ in ("NN", "NNS") for g in c.subtree)
            for c in head.children):
         return None  # "the head of the French Defense Ministry", "the office of the head of state"
+    of_name = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+               and all(g.tag_ in ("NNP", "NNPS", "DT") for g in c.subtree if g.i != c.i)]
+    if head.lower_ in PERSON_ROLES and of_name and not [c for c in head.children if c.dep_ in ("acl", "relcl")]:
+        return "person"  # "the President of Ukraine"
     if any(c.dep_ in ("prep", "acl", "relcl") for c in head.children):
         return None  # "the latest survey by Datafolha": it names its source
     lower = head.lower_
@@ -488,7 +492,8 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
     for token in tokens:
         if _in_quote(token, spans):
             continue
-        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to" and not (
+                token.i > 0 and doc[token.i - 1].tag_.startswith("VB")):  # not "acting according to the plan"
             objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
             if objects:
                 candidates.append((_depth(token), token.i, "according to", objects[0]))
@@ -504,6 +509,11 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             token.i > sent.start and any(c.dep_ == "nsubj" for c in token.children)  # "Loomer Tweeted." tagged as a name
         ):
             continue
+        if any(c.dep_ == "neg" for c in token.children):
+            continue  # "have not called Russia an 'aggressor'": no words are reported
+        if any(c.dep_ == "nsubj" and c.lower_ in ("one", "you") and not any(g.lower_ == "of" for g in c.children)
+               for c in token.children):
+            continue  # "one can speak of high standards": nobody in particular
         if any(c.dep_ in ("poss", "det") for c in token.children) or (
                 token.i > sent.start and doc[token.i - 1].tag_ == "POS"):
             continue  # a noun the tagger took for a verb: "Brussels’ claims against Washington"
@@ -592,6 +602,8 @@ class _Reading:
     named_after_speaker: Mention | None = None
     inside_quote: bool = False
     since_speaker: int = 99  # sentences since the last one with a speaker
+    last_named_speaker: Mention | None = None
+    last_plural_subject: Mention | None = None
 
 
 class Attributor(Component):
@@ -705,7 +717,19 @@ def _sentences(doc: Any) -> list[Any]:
 
 def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttribution:
     speaker = result.speaker
-    if speaker is not None and (speaker.pronoun or speaker.description is not None):
+    own_subject = result.subject
+    if (speaker is not None and speaker.pronoun and speaker.text.lower() in MASCULINE | FEMININE and own_subject is not None
+            and own_subject.person_like and own_subject.start < speaker.start):
+        speaker = own_subject  # "Senator Tom Cotton supported the initiative: he said ..."
+    elif speaker is not None and speaker.pronoun and speaker.text.lower() in ("they", "them") and not (
+            state.last_speaker is not None and state.last_speaker.plural):
+        plural = own_subject if own_subject is not None and own_subject.plural and own_subject.start < speaker.start else None
+        speaker = plural or state.last_plural_subject or _antecedent("they", state.last_speaker, state.last_subject,
+                                                                    state.last_name, state.named_after_speaker) or speaker
+    elif speaker is not None and speaker.description == "source":
+        singular = state.last_subject if state.last_subject is not None and state.last_subject.named and not state.last_subject.plural else None
+        speaker = state.last_named_speaker or singular or state.last_name or speaker
+    elif speaker is not None and (speaker.pronoun or speaker.description is not None):
         key = speaker.text.lower() if speaker.pronoun else speaker.description or ""
         speaker = _antecedent(key, state.last_speaker, state.last_subject, state.last_name,
                               state.named_after_speaker) or speaker
@@ -728,8 +752,12 @@ def _advance(state: _Reading, result: SentenceAttribution) -> None:
             state.named_after_speaker = None
     elif result.subject is not None and result.subject.person_like:
         state.named_after_speaker = result.subject  # "Ivanova ended her briefing. ... she said": Ivanova
+    if speaker is not None and speaker.named:
+        state.last_named_speaker = speaker
     if result.subject is not None:
         state.last_subject = result.subject
+        if result.subject.plural:
+            state.last_plural_subject = result.subject
     if result.name is not None:
         state.last_name = result.name
     state.inside_quote = result.open_quote
