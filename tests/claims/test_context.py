@@ -58,3 +58,27 @@ def test_a_tiny_model_trains_exports_and_reloads(tmp_path: Path, monkeypatch: py
     priority = model.priority(texts, [0, 0, 1], np.array([0.2, 0.6, 0.2]))
     assert priority.shape == (3,) and 0 <= priority.min() and priority.max() <= 1
     assert priority.argmax() == 1
+
+
+def test_the_detector_gives_claims_a_priority_that_depends_on_context() -> None:
+    from propscope.claims.context import default_context_model_path
+    from propscope.components.claims import ClaimDetector
+    from propscope.components.segment import segment_text
+    from propscope.document import Article
+
+    detector = ClaimDetector()
+    if not detector.available() or not (default_context_model_path() / "config.json").is_file():
+        pytest.skip("the shipped claims models are not installed")
+    claim = "Unemployment in Ohio rose by 40 percent in 2019, the highest rate in the country."
+
+    def analysed(before: str) -> Article:
+        text = f"{before}\n\n{claim}"
+        sentences, paragraphs = segment_text(text)
+        return detector(Article(text=text, sentences=sentences, paragraphs=paragraphs))
+
+    plain, taxes = analysed("Thank you very much."), analysed("The governor cut taxes for the rich by 2 billion dollars.")
+    first, second = plain.claims[-1], taxes.claims[-1]
+    # the sentence model sees the sentence only (padding within a batch moves the int8 scores a little)
+    assert first.text == second.text == claim and first.score == pytest.approx(second.score, abs=0.01)
+    assert first.priority is not None and 0.0 <= first.priority <= 1.0
+    assert abs(first.priority - second.priority) > 0.05  # the previous sentence's words count

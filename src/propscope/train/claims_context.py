@@ -86,15 +86,22 @@ class WordModel:
         return sp.hstack(blocks).tocsr()
 
     def fit(self, texts: list[list[str]], turns: list[list[int]], labels: np.ndarray) -> WordModel:
-        from sklearn.linear_model import LogisticRegression
-
-        # liblinear: a few seconds per fit on sparse n-grams where lbfgs took minutes on the shared cores
-        self.clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", random_state=SEED)
-        self.clf.fit(self._matrix(texts, turns, fit=True), labels)
+        self.clf = _regression().fit(self._matrix(texts, turns, fit=True), labels)
         return self
+
+    @property
+    def sentence_columns(self) -> int:
+        return len(self.sentence.vocabulary_)
 
     def decision(self, texts: list[list[str]], turns: list[list[int]]) -> np.ndarray:
         return self.clf.decision_function(self._matrix(texts, turns, fit=False))
+
+
+def _regression() -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    # liblinear: seconds per fit on sparse n-grams where lbfgs took minutes on the shared cores
+    return LogisticRegression(C=C, solver="liblinear", class_weight="balanced", random_state=SEED)
 
 
 def cross_validate(rows: list[LabelledSentence], base: np.ndarray, log: Any = print) -> dict[str, Any]:
@@ -110,13 +117,18 @@ def cross_validate(rows: list[LabelledSentence], base: np.ndarray, log: Any = pr
     for name in names:
         train = [n for n in names if n != name]
         y = np.concatenate([labels[n] for n in train])
-        baseline = WordModel(context=False).fit([texts[n] for n in train], [turns[n] for n in train], y)
-        words = WordModel(context=True).fit([texts[n] for n in train], [turns[n] for n in train], y)
-        word_scores = words.decision([texts[name]], [turns[name]])
-        row = {"word_ngrams": average_precision(labels[name], baseline.decision([texts[name]], [turns[name]])),
+        # one vectorisation per fold: the baseline is the same regression on the sentence columns alone
+        words = WordModel(context=True)
+        matrix = words._matrix([texts[n] for n in train], [turns[n] for n in train], fit=True)
+        words.clf = _regression().fit(matrix, y)
+        held = words._matrix([texts[name]], [turns[name]], fit=False)
+        columns = words.sentence_columns
+        baseline = _regression().fit(matrix[:, :columns], y)
+        word_scores = words.clf.decision_function(held)
+        row = {"word_ngrams": average_precision(labels[name], baseline.decision_function(held[:, :columns])),
                "words_in_context": average_precision(labels[name], word_scores)}
         if name in unseen:
-            train_words = words.decision([texts[n] for n in train], [turns[n] for n in train])
+            train_words = words.clf.decision_function(matrix)
             train_base = logit(np.concatenate([base[debates[n]] for n in train]))
             blended = blend(word_scores, logit(base[debates[name]]), train_words, train_base)
             row["sentence_model"] = average_precision(labels[name], base[debates[name]])
