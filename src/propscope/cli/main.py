@@ -9,7 +9,7 @@ import click
 import typer
 
 from propscope import __version__
-from propscope.cli import analyze, claims, kb, ptc, train
+from propscope.cli import analyze, claims, db, kb, ptc, serve, token, train
 from propscope.errors import PropscopeError
 
 app = typer.Typer(
@@ -24,6 +24,9 @@ app.add_typer(train.app, name="train")
 app.add_typer(ptc.app, name="ptc")
 app.add_typer(claims.app, name="claims")
 app.add_typer(kb.app, name="kb")
+app.add_typer(db.app, name="db")
+app.add_typer(token.app, name="token")
+app.command("serve")(serve.serve)
 
 
 def _version(value: bool) -> None:
