@@ -30,15 +30,36 @@ from propscope.report.common import (
 )
 from propscope.report.reliability import RATINGS_CITATION, publisher_line, reliability_band
 from propscope.techniques import TECHNIQUES
+from propscope.web.assets import script_hash, static_text
 
 if TYPE_CHECKING:
     from propscope.runner import Outcome
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def csp() -> str:
+    """No network, no inline script but the report's own (by its hash: an injected one never runs)."""
+    return (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash(report_script())}; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def report_script() -> str:
+    """The script the report inlines and the web article page loads: the same file."""
+    return static_text("report.js")
 
 # CSS class per technique by catalogue position: official names contain commas and hyphens.
 _CLASS: dict[str, str] = {t.name: f"t{i}" for i, t in enumerate(TECHNIQUES)}
 _UNKNOWN_CLASS = "tx"
+
+
+def technique_code(name: str) -> str:
+    """A short code shown next to each highlight, so that colour is never the only signal
+    ('Loaded_Language' -> 'LL', 'Name_Calling,Labeling' -> 'NCL')."""
+    return "".join(part[0] for part in re.split(r"[_,\-\s]+", name) if part).upper()[:4] or "?"
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 
@@ -61,12 +82,12 @@ def render_html(outcomes: list[Outcome]) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp())}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="propscope {esc(propscope_version)}">',
         f"<title>{esc(page_title)}</title>",
-        f"<style>{_css()}</style>",
+        f"<style>{technique_css(with_base=True)}</style>",
         "</head>",
         "<body>",
         _page_header(len(ok), len(failed), any(o.article.techniques for _, o in ok if o.article)),
@@ -83,7 +104,7 @@ def render_html(outcomes: list[Outcome]) -> str:
         "</main>",
         _footer(),
         '<div id="ps-tip" role="tooltip" hidden></div>',
-        f"<script>{_SCRIPT}</script>",
+        f"<script>{report_script()}</script>",
         "</body>",
         "</html>",
     ]
@@ -169,6 +190,12 @@ class _ArticleView:
         self.source = source
         self.article = article
         self.spans = numbered_spans(article)
+        # positions in the analysis' own lists: the web app's corrections refer to them
+        self.span_index = {id(s): i for i, s in enumerate(article.techniques)}
+        self.claim_starts: dict[int, list[int]] = {}
+        for i, claim in enumerate(article.claims):
+            if 0 <= claim.start < len(article.text):
+                self.claim_starts.setdefault(claim.start, []).append(i)
 
     def lang(self) -> str:
         # Screen readers pick the voice from lang; the page chrome is English, the article may not be.
@@ -252,8 +279,10 @@ class _ArticleView:
 
     def body(self) -> str:
         text = self.article.text
-        paragraphs = _paragraphs(text)
-        bounds = [b for start, end in paragraphs for b in (start, end)]
+        paragraphs = [(p.start, p.end) for p in self.article.paragraphs if text[p.start : p.end].strip()]
+        if not paragraphs:  # an article from before segmentation ran: blank lines split it
+            paragraphs = _paragraphs(text)
+        bounds = [b for start, end in paragraphs for b in (start, end)] + list(self.claim_starts)
         out: list[str] = []
         current: int | None = None
         para = 0
@@ -270,7 +299,8 @@ class _ArticleView:
                     out.append("</p>")
                 out.append("<p>")
                 current = para
-            out.append(self.piece_html(piece) + self.markers(piece))
+            anchors = "".join(f'<span class="claim-at" id="{self.anchor}-ct{i}"></span>' for i in self.claim_starts.get(piece.start, ()))
+            out.append(anchors + self.piece_html(piece) + self.markers(piece))
         if current is not None:
             out.append("</p>")
         if not paragraphs:
@@ -280,7 +310,8 @@ class _ArticleView:
     def piece_html(self, piece: Piece) -> str:
         chunk = esc(self.article.text[piece.start : piece.end]).replace("\n", "<br>\n")
         if not piece.covering:
-            return chunk
+            # data-o: the text offset of the chunk, so a selection maps back to characters
+            return f'<span data-o="{piece.start}">{chunk}</span>'
         top = piece.covering[0]
         classes = ["hl", _CLASS.get(top.technique.name, _UNKNOWN_CLASS)]
         if len(piece.covering) > 1:
@@ -293,14 +324,15 @@ class _ArticleView:
             for ns in piece.covering
         )
         return (
-            f'<mark class="{" ".join(classes)}" data-spans="{numbers}" tabindex="0" '
+            f'<mark class="{" ".join(classes)}" data-spans="{numbers}" data-o="{piece.start}" tabindex="0" '
             f'aria-describedby="{described}" title="{esc(title)}">{chunk}</mark>'
         )
 
     def markers(self, piece: Piece) -> str:
         return "".join(
             f'<a class="mk {_CLASS.get(ns.technique.name, _UNKNOWN_CLASS)}" href="#{self.span_id(ns)}" '
-            f'data-score="{ns.span.score:.4f}" aria-label="span {ns.number}: {esc(ns.technique.title)}">{ns.number}</a>'
+            f'data-score="{ns.span.score:.4f}" data-n="{ns.number}" aria-label="span {ns.number}: {esc(ns.technique.title)}">'
+            f'{ns.number}<span class="code">{esc(technique_code(ns.technique.name))}</span></a>'
             for ns in piece.ends
         )
 
@@ -321,13 +353,15 @@ class _ArticleView:
             why = f'<p class="why"><span class="label">Why it manipulates:</span> {esc(technique.why)}</p>' if technique.why else ""
             items.append(
                 f'<li class="lg-item" data-t="{cls}">'
-                f'<div class="lg-head"><span class="sw {cls}" aria-hidden="true"></span>'
-                f'<strong>{esc(technique.title)}</strong>'
+                f'<div class="lg-head"><label class="lg-toggle"><input type="checkbox" checked data-toggle="{cls}"> '
+                f'<span class="sw {cls}" aria-hidden="true"></span>'
+                f'<strong>{esc(technique.title)}</strong> <span class="code">{esc(technique_code(technique.name))}</span></label>'
                 f'<span class="count" data-count-for="{cls}">{count}</span></div>'
                 f'<div class="bar" aria-hidden="true"><span class="{cls}" data-bar-for="{cls}" style="width:{width}%"></span></div>'
                 f'<p class="def">{esc(technique.definition)}</p>{why}</li>'
             )
-        note = '<p class="muted small">Hover over or tab to a highlight for details. Underlined words carry a second technique.</p>'
+        note = ('<p class="muted small">Hover over or tab to a highlight for details. Underlined words carry a second '
+                'technique. Untick a technique to hide its highlights.</p>')
         return heading + note + f'<ul class="lg">{"".join(items)}</ul>'
 
     def span_list(self) -> str:
@@ -339,8 +373,11 @@ class _ArticleView:
             words = " ".join(self.article.text[ns.span.start : ns.span.end].split())
             if len(words) > 240:
                 words = words[:237] + "..."
+            triggers = ", ".join(getattr(ns.span, "triggers", None) or [])
             rows.append(
                 f'<li id="{self.span_id(ns)}" value="{ns.number}" data-t="{cls}" data-score="{ns.span.score:.4f}" '
+                f'data-index="{self.span_index.get(id(ns.span), -1)}" data-code="{esc(technique_code(ns.technique.name))}" '
+                f'data-technique="{esc(ns.technique.name)}" data-triggers="{esc(triggers)}" '
                 f'data-n="{ns.number}" data-title="{esc(ns.technique.title)}" data-def="{esc(ns.technique.definition)}" '
                 f'data-why="{esc(ns.technique.why)}">'
                 f'<span class="sw {cls}" aria-hidden="true"></span><strong>{esc(ns.technique.title)}</strong> '
@@ -365,7 +402,8 @@ class _ArticleView:
         note = ""
         if not article.has_run("matching"):
             note = '<p class="empty">Known-claim matching did not run: these claims were not compared with fact-checks.</p>'
-        rows = "".join(self.claim_row(n, c) for n, c in enumerate(claims, start=1))
+        position = {id(c): i for i, c in enumerate(article.claims)}
+        rows = "".join(self.claim_row(n, c, position[id(c)]) for n, c in enumerate(claims, start=1))
         return (
             f'<section class="claims">{heading}{note}<table class="claims-table">'
             '<colgroup><col class="c-n"><col class="c-claim"><col class="c-who"><col class="c-voice">'
@@ -376,7 +414,7 @@ class _ArticleView:
             f"</tr></thead><tbody>{rows}</tbody></table></section>"
         )
 
-    def claim_row(self, number: int, claim: Claim) -> str:
+    def claim_row(self, number: int, claim: Claim, index: int) -> str:
         article = self.article
         if not article.has_run("attribution"):
             who, voice = '<span class="muted">not analysed</span>', '<span class="muted">not analysed</span>'
@@ -397,13 +435,14 @@ class _ArticleView:
         elif not claim.matches:
             matches = '<span class="muted">no match</span>'
         else:
-            matches = '<ul class="matches">' + "".join(
-                _match_html(m) for m in sorted(claim.matches, key=lambda m: -m.similarity)
-            ) + "</ul>"
+            ranked = sorted(enumerate(claim.matches), key=lambda im: -im[1].similarity)
+            matches = '<ul class="matches">' + "".join(_match_html(m, i) for i, m in ranked) + "</ul>"
         matched = " matched" if claim.matches else ""
         return (
-            f'<tr class="claim{matched}"><td class="num">{number}</td><td class="claim-text">{esc(claim.text)}</td>'
-            f"<td>{who}</td><td>{voice}</td>"
+            f'<tr class="claim{matched}" id="{self.anchor}-c{index}" data-index="{index}"><td class="num">'
+            f'<a class="goto" href="#{self.anchor}-ct{index}" title="show the claim in the text">{number}</a></td>'
+            f'<td class="claim-text">{esc(claim.text)}</td>'
+            f'<td class="who">{who}</td><td>{voice}</td>'
             f'<td class="num">{_meter(claim.score)}</td><td>{matches}</td></tr>'
         )
 
@@ -440,15 +479,19 @@ class _ArticleView:
         )
 
 
-def _match_html(match: KnownClaimMatch) -> str:
+def _match_html(match: KnownClaimMatch, index: int = 0) -> str:
     details = [esc(match.source)]
     if match.date:
         details.append(esc(match.date))
     if match.rating:
         details.append(f"rated <strong>{esc(match.rating)}</strong>")
+    for label in ("verdict", "relation"):  # fields of newer schemas; older analyses lack them
+        value = getattr(match, label, None)
+        if value:
+            details.append(f'{label} <strong class="{label}">{esc(value)}</strong>')
     link = f" {_link(match.url, 'read it')}" if match.url else ""
     return (
-        f'<li><div class="match-head"><span class="sim" title="similarity to the article\'s claim">{match.similarity:.2f}</span> '
+        f'<li data-match="{index}"><div class="match-head"><span class="sim" title="similarity to the article\'s claim">{match.similarity:.2f}</span> '
         f"{', '.join(details)}{link}</div>"
         f'<q class="known">{esc(match.claim)}</q></li>'
     )
@@ -494,7 +537,9 @@ def _footer() -> str:
     )
 
 
-def _css() -> str:
+def technique_css(with_base: bool = False) -> str:
+    """The colour of each technique (generated from the catalogue), after the shared ``report.css``
+    when ``with_base``."""
     per_technique = []
     for technique in TECHNIQUES:
         cls = _CLASS[technique.name]
@@ -505,197 +550,9 @@ def _css() -> str:
             f"a.mk.{cls}{{background:{light};border-color:{technique.colour}}}"
         )
     per_technique.append(".tx{background:#e0e0e0;box-shadow:inset 0 -2px 0 #999}")
-    return _BASE_CSS + "".join(per_technique)
+    return (static_text("report.css") if with_base else "") + "".join(per_technique)
 
 
-_BASE_CSS = """
-:root{--ink:#1b1b1b;--muted:#5a5a5a;--line:#dcdcdc;--paper:#fff;--soft:#f6f6f3;--accent:#0b5cad}
-*{box-sizing:border-box}
-body{margin:0;background:var(--soft);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-a{color:var(--accent)}
-header.page{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:center;justify-content:space-between;padding:.6rem 1.5rem;background:#1f2933;color:#fff}
-header.page .muted{color:#cfd6dd}
-.logo{font-weight:700;letter-spacing:.02em;font-size:1.1rem}
-.controls{display:flex;align-items:center;gap:.6rem;font-size:.9rem}
-.controls input{width:12rem;accent-color:#f0b429}
-.controls output{font-variant-numeric:tabular-nums;font-weight:700}
-main{max-width:78rem;margin:0 auto;padding:1.2rem 1.5rem 2rem}
-.muted{color:var(--muted)}
-.small{font-size:.82rem}
-.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-article.doc,section.overview{background:var(--paper);border:1px solid var(--line);border-radius:6px;padding:1.4rem 1.8rem;margin:0 0 1.6rem}
-article.doc.failed{border-left:5px solid #b42318}
-.error{color:#8a1c12;font-family:ui-monospace,Menlo,Consolas,monospace}
-h2{font-size:1.5rem;line-height:1.25;margin:.1rem 0 .4rem;font-family:Georgia,"Times New Roman",serif}
-h3{font-size:1.05rem;margin:1.6rem 0 .6rem;text-transform:uppercase;letter-spacing:.04em;color:#333}
-.glance{margin:.2rem 0 .8rem;font-size:1rem}
-dl.meta{display:flex;flex-wrap:wrap;gap:.2rem 1.4rem;margin:0;font-size:.85rem;color:var(--muted)}
-dl.meta div{display:flex;gap:.35rem;max-width:100%}
-dl.meta dt{font-weight:600;color:#333}
-dl.meta dd{margin:0;overflow-wrap:anywhere}
-.grid{display:grid;grid-template-columns:minmax(0,1fr) 21rem;gap:2rem;margin-top:1rem;border-top:1px solid var(--line);padding-top:1rem}
-@media (max-width:960px){.grid{grid-template-columns:1fr}}
-.reading .body{font:1.08rem/1.75 Georgia,"Times New Roman",serif;max-width:42rem}
-.reading p{margin:0 0 1em}
-mark.hl{color:#000;padding:.05em 0;border-radius:2px;cursor:help}
-mark.hl:focus{outline:2px solid #1f2933;outline-offset:1px}
-mark.hl.off{background:none;box-shadow:none;text-decoration:none;cursor:text}
-a.mk{display:inline;font:600 .62rem/1 system-ui,sans-serif;color:#000;text-decoration:none;vertical-align:super;border:1px solid;border-radius:3px;padding:0 .22em;margin:0 .05em}
-a.mk:hover,a.mk:focus{text-decoration:underline}
-a.mk[hidden]{display:none}
-aside.legend{font-size:.9rem;align-self:start}
-aside.legend h3{margin-top:0}
-ul.lg{list-style:none;padding:0;margin:0}
-.lg-item{padding:.5rem 0;border-bottom:1px solid var(--line)}
-.lg-item.none{opacity:.45}
-.lg-head{display:flex;align-items:center;gap:.5rem}
-.lg-head .count{margin-left:auto;font-weight:700;font-variant-numeric:tabular-nums}
-.bar{height:4px;background:#eee;margin:.3rem 0 .35rem;border-radius:2px}
-.bar span{display:block;height:100%;border-radius:2px}
-.def,.why{margin:.15rem 0;color:#333}
-.why .label{font-weight:600}
-.sw{display:inline-block;width:1.1rem;height:.9rem;border-radius:2px;flex:none;vertical-align:-.1rem}
-.empty{color:var(--muted);font-style:italic}
-ol.spanlist{margin:0;padding-left:2.4rem;font-size:.9rem}
-ol.spanlist li{margin:.2rem 0}
-ol.spanlist li.below{display:none}
-ol.spanlist .sw{margin-right:.35rem}
-.score,.sim{font-variant-numeric:tabular-nums;font-weight:600}
-q{font-style:italic}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border-bottom:1px solid var(--line);padding:.45rem .5rem;text-align:left;vertical-align:top}
-th{font-size:.78rem;text-transform:uppercase;letter-spacing:.03em;color:#444;background:#fafafa}
-.claim-text{font-family:Georgia,"Times New Roman",serif;font-size:.98rem}
-table.claims-table{table-layout:fixed}
-.c-n{width:2.2rem}.c-claim{width:36%}.c-who{width:15%}.c-voice{width:8.5rem}.c-score{width:6.5rem}
-@media (max-width:960px){table.claims-table{table-layout:auto}}
-tr.matched td:first-child{box-shadow:inset 4px 0 0 #b42318}
-.verb{color:var(--muted);font-style:italic}
-.meter{display:inline-block;width:3.2rem;height:.5rem;background:#e6e6e6;border-radius:3px;vertical-align:middle;overflow:hidden}
-.meter span{display:block;height:100%;background:#4a5866}
-ul.matches{list-style:none;margin:0;padding:0}
-ul.matches li{margin:0 0 .55rem;padding:.35rem .5rem;background:#fdf3f2;border-left:3px solid #b42318;border-radius:2px}
-.match-head{font-size:.82rem;color:#333}
-.sim{display:inline-block;background:#b42318;color:#fff;border-radius:3px;padding:0 .3em;margin-right:.2rem}
-q.known{display:block;margin-top:.15rem}
-.band{display:inline-block;padding:.05rem .45rem;border-radius:999px;font-size:.8rem;font-weight:600;white-space:nowrap;border:1px solid}
-.band-very-low{background:#fde2e0;color:#7a1410;border-color:#d92d20}
-.band-low{background:#fdeae0;color:#7a2e0e;border-color:#e06c2e}
-.band-mixed{background:#fef6d8;color:#6a4b00;border-color:#d4a514}
-.band-generally-reliable{background:#e3f4e8;color:#1d5631;border-color:#3e9c5b}
-.band-high{background:#d6f0dd;color:#14492a;border-color:#2d8a4e}
-.band-unrated{background:#eee;color:#444;border-color:#aaa}
-tr.failed td{color:#8a1c12}
-#ps-tip{position:absolute;z-index:10;max-width:24rem;background:#1f2933;color:#fff;padding:.55rem .7rem;border-radius:5px;font-size:.85rem;line-height:1.4;box-shadow:0 4px 14px rgba(0,0,0,.25)}
-#ps-tip .tip-h{font-weight:700}
-#ps-tip .tip-why{color:#d8dee4;margin-bottom:.35rem}
-#ps-tip .tip-why:last-child{margin-bottom:0}
-footer.page{max-width:78rem;margin:0 auto;padding:0 1.5rem 2rem;color:var(--muted);font-size:.8rem}
-@media print{header.page{position:static}.controls,#ps-tip{display:none}}
-"""
 
-# Reads only data attributes and writes only textContent/className, so article strings never become
-# markup; runs under the page's CSP with no network access.
-_SCRIPT = """
-(function () {
-  "use strict";
-  var tip = document.getElementById("ps-tip");
-  var slider = document.getElementById("ps-threshold");
-  var shownValue = document.getElementById("ps-threshold-value");
-  var threshold = 0;
-  function info(mark, n) {
-    return document.getElementById(mark.closest("article").id + "-s" + n);
-  }
-  function visible(mark) {
-    return mark.dataset.spans.split(" ").map(function (n) { return info(mark, n); })
-      .filter(function (li) { return li && parseFloat(li.dataset.score) >= threshold; })
-      .sort(function (a, b) { return parseFloat(b.dataset.score) - parseFloat(a.dataset.score); });
-  }
-  function hide() { tip.hidden = true; }
-  function show(mark) {
-    var spans = visible(mark);
-    if (!spans.length) { hide(); return; }
-    tip.textContent = "";
-    spans.forEach(function (li) {
-      var head = document.createElement("div");
-      head.className = "tip-h";
-      head.textContent = "[" + li.dataset.n + "] " + li.dataset.title + " \\u00b7 score " + parseFloat(li.dataset.score).toFixed(2);
-      var def = document.createElement("div");
-      def.textContent = li.dataset.def;
-      var why = document.createElement("div");
-      why.className = "tip-why";
-      why.textContent = li.dataset.why ? "Why it manipulates: " + li.dataset.why : "";
-      tip.append(head, def, why);
-    });
-    tip.hidden = false;
-    var box = mark.getClientRects()[0] || mark.getBoundingClientRect();
-    var width = document.documentElement.clientWidth;
-    var left = Math.max(8, Math.min(box.left, width - tip.offsetWidth - 8));
-    var top = box.bottom + 6;
-    if (top + tip.offsetHeight > window.innerHeight && box.top - tip.offsetHeight - 6 > 0) {
-      top = box.top - tip.offsetHeight - 6;
-    }
-    tip.style.left = (left + window.scrollX) + "px";
-    tip.style.top = (top + window.scrollY) + "px";
-  }
-  document.querySelectorAll("mark.hl[title]").forEach(function (mark) { mark.removeAttribute("title"); });
-  document.addEventListener("mouseover", function (e) {
-    var mark = e.target.closest && e.target.closest("mark.hl");
-    if (mark) { show(mark); }
-  });
-  document.addEventListener("mouseout", function (e) {
-    var mark = e.target.closest && e.target.closest("mark.hl");
-    if (mark && !(e.relatedTarget && mark.contains(e.relatedTarget))) { hide(); }
-  });
-  document.addEventListener("focusin", function (e) {
-    if (e.target.matches && e.target.matches("mark.hl")) { show(e.target); } else { hide(); }
-  });
-  document.addEventListener("focusout", hide);
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { hide(); } });
-  window.addEventListener("scroll", hide, { passive: true });
-  function apply() {
-    document.querySelectorAll("mark.hl").forEach(function (mark) {
-      var spans = visible(mark);
-      var cls = "hl";
-      if (!spans.length) { cls += " off"; }
-      else {
-        cls += " " + spans[0].dataset.t;
-        if (spans.length > 1) { cls += " u" + spans[1].dataset.t.slice(1); }
-      }
-      mark.className = cls;
-      mark.tabIndex = spans.length ? 0 : -1;
-    });
-    document.querySelectorAll("a.mk").forEach(function (a) {
-      a.hidden = parseFloat(a.dataset.score) < threshold;
-    });
-    document.querySelectorAll("article.doc").forEach(function (doc) {
-      var counts = {}, shown = 0, most = 0;
-      doc.querySelectorAll("ol.spanlist li").forEach(function (li) {
-        var on = parseFloat(li.dataset.score) >= threshold;
-        li.classList.toggle("below", !on);
-        if (on) { counts[li.dataset.t] = (counts[li.dataset.t] || 0) + 1; shown += 1; }
-      });
-      Object.keys(counts).forEach(function (k) { most = Math.max(most, counts[k]); });
-      doc.querySelectorAll("[data-count-for]").forEach(function (el) {
-        var c = counts[el.dataset.countFor] || 0;
-        el.textContent = c;
-        el.closest(".lg-item").classList.toggle("none", c === 0);
-      });
-      doc.querySelectorAll("[data-bar-for]").forEach(function (el) {
-        var c = counts[el.dataset.barFor] || 0;
-        el.style.width = (most ? Math.max(c ? 4 : 0, Math.round(100 * c / most)) : 0) + "%";
-      });
-      var count = doc.querySelector(".shown-count");
-      if (count) { count.textContent = shown; }
-    });
-  }
-  if (slider) {
-    slider.addEventListener("input", function () {
-      threshold = parseFloat(slider.value);
-      shownValue.textContent = threshold.toFixed(2);
-      hide();
-      apply();
-    });
-  }
-})();
-"""
+
+
