@@ -64,6 +64,7 @@ def create_app(config: ServerConfig | None = None, store: Store | None = None, a
     for module in (meta, analyze, jobs, articles, stats, kb):
         app.include_router(module.router)
     docs.install(app)
+    _mount_web(app)
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -81,6 +82,16 @@ def create_app(config: ServerConfig | None = None, store: Store | None = None, a
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(BodyLimit, limit=config.max_request_bytes)
     return app
+
+
+def _mount_web(app: FastAPI) -> None:
+    """The browser pages (propscope.web) beside the API; skipped when jinja2 is not installed."""
+    try:
+        from propscope.web.routes import router as web_router
+    except ImportError as exc:  # the [web] extra without jinja2: the API still serves
+        log.warning("web pages not mounted: %s", exc)
+        return
+    app.include_router(web_router)
 
 
 def app_from_env() -> FastAPI:

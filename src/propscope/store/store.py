@@ -481,6 +481,17 @@ class Store:
             rows = session.scalars(select(CorrectionRow).where(CorrectionRow.article_id == article_id).order_by(CorrectionRow.id))
             return [_correction_dict(row) for row in rows]
 
+    def delete_correction(self, article_id: int, correction_id: int) -> None:
+        """Undo a correction (the web app's undo): the row goes; the analysis never changed."""
+
+        def work(session: Session) -> int:
+            return session.execute(
+                delete(CorrectionRow).where(CorrectionRow.id == correction_id, CorrectionRow.article_id == article_id)
+            ).rowcount
+
+        if not self._write(work):
+            raise NotFound(f"no correction {correction_id} of article {article_id}")
+
     # -- tokens ----------------------------------------------------------------------------------
     def create_token(self, name: str, role: str) -> tuple[str, TokenInfo]:
         """A new API token: the token itself is returned once and only its SHA-256 is stored."""

@@ -84,3 +84,12 @@ def list_corrections(
     article_id: int = Path(..., ge=1, le=MAX_ID), state: AppState = Depends(get_state), _who: Principal = Depends(require("reader"))
 ) -> list[dict[str, Any]]:
     return state.store.corrections(article_id)
+
+
+@router.delete("/v1/articles/{article_id}/corrections/{correction_id}", status_code=204, summary="Undo a correction (reviewer)")
+def delete_correction(
+    article_id: int = Path(..., ge=1, le=MAX_ID), correction_id: int = Path(..., ge=1, le=MAX_ID),
+    state: AppState = Depends(get_state), _who: Principal = Depends(require("reviewer")),
+) -> Response:
+    state.store.delete_correction(article_id, correction_id)
+    return Response(status_code=204)

@@ -10,10 +10,10 @@
   }
   function visible(mark) {
     return mark.dataset.spans.split(" ").map(function (n) { return info(mark, n); })
-      .filter(shown)
+      .filter(isShown)
       .sort(function (a, b) { return parseFloat(b.dataset.score) - parseFloat(a.dataset.score); });
   }
-  function shown(li) {
+  function isShown(li) {
     return li && parseFloat(li.dataset.score) >= threshold && !hiddenTechniques[li.dataset.t] && !li.classList.contains("rejected");
   }
   function hide() { tip.hidden = true; }
@@ -74,13 +74,14 @@
       mark.tabIndex = spans.length ? 0 : -1;
     });
     document.querySelectorAll("a.mk").forEach(function (a) {
-      a.hidden = !shown(document.getElementById(a.getAttribute("href").slice(1)));
+      a.hidden = !isShown(document.getElementById(a.getAttribute("href").slice(1)));
     });
     document.querySelectorAll("article.doc").forEach(function (doc) {
       var counts = {}, shown = 0, most = 0;
       doc.querySelectorAll("ol.spanlist li").forEach(function (li) {
-        var on = shown(li);
-        li.classList.toggle("below", !on);
+        var on = isShown(li);
+        // a rejected span stays listed (struck through, with its undo) but leaves the text and the counts
+        li.classList.toggle("below", !on && !li.classList.contains("rejected"));
         if (on) { counts[li.dataset.t] = (counts[li.dataset.t] || 0) + 1; shown += 1; }
       });
       Object.keys(counts).forEach(function (k) { most = Math.max(most, counts[k]); });

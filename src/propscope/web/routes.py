@@ -1,0 +1,478 @@
+"""The web app's pages, mounted by :func:`propscope.api.app.create_app` beside the REST API.
+
+Pages render with jinja2 (autoescape on: every stored string is escaped); the article itself is the
+very markup of the self-contained HTML report (:class:`propscope.report.html._ArticleView`) with the
+same ``report.css`` and ``report.js``, served here as files so that the page's CSP allows scripts
+from ``'self'`` only.
+
+Sign-in: a token (``propscope token create``) is exchanged for a random session id in an HttpOnly,
+SameSite=Strict cookie; the token stays in the server's memory and is checked again on every
+request, so a revoked token stops working at once. Every POST carries the session's CSRF token (a
+hidden form field, or the ``X-CSRF-Token`` header of the review script's fetches).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from propscope.api.analysis import UPLOAD_KINDS, analyze_one, ingest_document, ingest_upload, store_outcome
+from propscope.api.schemas import CorrectionBody, Document
+from propscope.api.security import RANK, Principal
+from propscope.api.state import AppState, get_state
+from propscope.errors import BadRequest, Forbidden, PropscopeError, Unauthorized
+from propscope.options import RunSettings
+from propscope.report.common import technique_counts, unique_sources
+from propscope.report.html import _ArticleView, render_html, technique_code, technique_css
+from propscope.report.reliability import publisher_line, reliability_band
+from propscope.engine import Outcome
+from propscope.store import ArticleQuery, CorrectionRequest, StatsQuery
+from propscope.techniques import TECHNIQUES
+from propscope.web import charts
+from propscope.web.assets import static_text
+
+router = APIRouter(include_in_schema=False)
+
+SESSION_COOKIE = "ps_session"
+# Scripts only from this server's /static/ (no inline script, no eval); inline style attributes carry
+# the legend bars' widths (style injection cannot run code).
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+STATIC = {"report.css": "text/css", "report.js": "text/javascript", "web.css": "text/css", "web.js": "text/javascript"}
+
+_templates = Environment(loader=PackageLoader("propscope.web", "templates"), autoescape=select_autoescape(default=True),
+                         trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass
+class Session:
+    csrf: str
+    token: str | None = None
+
+
+class Sessions:
+    """Session id -> :class:`Session`, in this process' memory (one worker; a restart signs everyone out)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def get_or_new(self, sid: str | None) -> tuple[str, Session]:
+        with self._lock:
+            if sid and sid in self._items:
+                return sid, self._items[sid]
+            sid = secrets.token_urlsafe(32)
+            self._items[sid] = Session(csrf=secrets.token_urlsafe(32))
+            return sid, self._items[sid]
+
+    def drop(self, sid: str) -> None:
+        with self._lock:
+            self._items.pop(sid, None)
+
+
+def _sessions(request: Request) -> Sessions:
+    app_state = request.app.state
+    if not hasattr(app_state, "web_sessions"):
+        app_state.web_sessions = Sessions()
+    found: Sessions = app_state.web_sessions
+    return found
+
+
+@dataclass
+class Visit:
+    """One page request: who asks, their session, and the response cookie to set."""
+
+    request: Request
+    state: AppState
+    sid: str
+    session: Session
+    who: Principal | None  # None: nobody may read without signing in
+
+    def can(self, role: str) -> bool:
+        return self.who is not None and RANK[self.who.role] >= RANK[role]
+
+
+def visit(request: Request, state: AppState = Depends(get_state)) -> Visit:
+    sid, session = _sessions(request).get_or_new(request.cookies.get(SESSION_COOKIE))
+    who: Principal | None = None
+    if session.token:
+        info = state.store.authenticate(session.token)
+        if info is None:  # revoked since sign-in
+            session.token = None
+        else:
+            who = Principal(info.name, info.role, info.id)
+    if who is None and not state.config.tokens_required:
+        who = Principal("local", "reader", None)
+    if who is not None:
+        client = request.client.host if request.client else "unknown"
+        state.limiter.check(f"token:{who.token_id}" if who.token_id is not None else f"addr:{client}")
+    return Visit(request, state, sid, session, who)
+
+
+def _check_csrf(v: Visit, sent: str | None) -> None:
+    if not sent or not secrets.compare_digest(sent, v.session.csrf):
+        raise Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
+
+
+def _finish(v: Visit, response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.set_cookie(SESSION_COOKIE, v.sid, httponly=True, samesite="strict", path="/",
+                        secure=v.request.url.scheme == "https")
+    return response
+
+
+def page(v: Visit, template: str, status: int = 200, **context: Any) -> Response:
+    body = _templates.get_template(template).render(
+        who=v.who, csrf=v.session.csrf, reviewer=v.can("reviewer"), path=v.request.url.path, **context)
+    return _finish(v, HTMLResponse(body, status_code=status))
+
+
+def _error_page(v: Visit, error: PropscopeError, template: str = "error.html", **context: Any) -> Response:
+    from propscope.api.errors import status_of
+
+    # a refused form comes back as the form (200, as form frameworks do) with the error in it;
+    # a missing page keeps its status
+    status = 200 if template != "error.html" else status_of(error)
+    return page(v, template, status=status, error=error, **context)
+
+
+def _need(v: Visit, role: str) -> Response | None:
+    """A sign-in page when the visitor lacks ``role``, else None."""
+    if v.can(role):
+        return None
+    return page(v, "login.html", status=401, next=v.request.url.path,
+                message=f"This page needs a {role} token." if v.who else "This server needs a token.")
+
+
+# -- static files -------------------------------------------------------------------------------
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name == "techniques.css":
+        return Response(technique_css(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+    if name not in STATIC:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return Response(static_text(name), media_type=STATIC[name], headers={"Cache-Control": "max-age=3600"})
+
+
+# -- sign in ------------------------------------------------------------------------------------
+@router.get("/login")
+def login_form(v: Visit = Depends(visit)) -> Response:
+    return page(v, "login.html", next=v.request.query_params.get("next", "/"))
+
+
+@router.post("/login")
+async def login(v: Visit = Depends(visit)) -> Response:
+    form = await v.request.form()
+    _check_csrf(v, str(form.get("csrf", "")))
+    token = str(form.get("token", "")).strip()
+    target = str(form.get("next", "/"))
+    if not target.startswith("/") or target.startswith("//"):  # no open redirect
+        target = "/"
+    if not token or v.state.store.authenticate(token) is None:
+        return page(v, "login.html", status=401, next=target, message="Unknown or revoked token.")
+    # a fresh session id at sign-in: an id planted before it is worth nothing after
+    _sessions(v.request).drop(v.sid)
+    v.sid, v.session = _sessions(v.request).get_or_new(None)
+    v.session.token = token
+    return _finish(v, RedirectResponse(target, status_code=303))
+
+
+@router.post("/logout")
+async def logout(v: Visit = Depends(visit)) -> Response:
+    form = await v.request.form()
+    _check_csrf(v, str(form.get("csrf", "")))
+    _sessions(v.request).drop(v.sid)
+    v.sid, v.session = _sessions(v.request).get_or_new(None)
+    return _finish(v, RedirectResponse("/", status_code=303))
+
+
+# -- analyse ------------------------------------------------------------------------------------
+@router.get("/")
+def analyse_form(v: Visit = Depends(visit)) -> Response:
+    return page(v, "analyse.html", form={})
+
+
+@router.post("/analyze")
+async def analyse(v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reviewer")  # analysing from the web stores the article, a reviewer's right
+    if need is not None:
+        return need
+    form = await v.request.form()
+    _check_csrf(v, str(form.get("csrf", "")))
+    values = {k: str(form.get(k, "") or "").strip() for k in ("text", "url", "title", "outlet", "date")}
+    upload = form.get("file")
+    try:
+        filename = getattr(upload, "filename", "") or ""
+        if filename:
+            data = await upload.read()  # type: ignore[union-attr]
+            (result, *_rest) = ingest_upload(v.state, filename, data, UPLOAD_KINDS)
+            for key in ("title", "outlet", "date"):
+                if values[key] and result.article is not None:
+                    setattr(result.article, key, values[key])
+        else:
+            given = [k for k in ("text", "url") if values[k]]
+            if len(given) != 1:
+                raise BadRequest("paste a text, give a URL or choose a file (one of them)")
+            doc = Document(**{k: (values[k] or None) for k in ("text", "url", "title", "outlet", "date")})
+            result = ingest_document(v.state, doc)
+        if result.error is not None:
+            raise result.error
+        settings = RunSettings()
+        outcome: Outcome = analyze_one(v.state, result, settings)
+        if outcome.status == "error" and outcome.error is not None:
+            raise outcome.error
+        saved = store_outcome(v.state, outcome, settings)
+    except PropscopeError as error:
+        return _error_page(v, error, "analyse.html", form=values)
+    if saved is None:
+        return _error_page(v, BadRequest("the analysis could not be stored"), "analyse.html", form=values)
+    return _finish(v, RedirectResponse(f"/articles/{saved.article_id}", status_code=303))
+
+
+# -- articles -----------------------------------------------------------------------------------
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(value or default), low), high)
+    except ValueError:
+        return default
+
+
+@router.get("/articles")
+def articles(v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reader")
+    if need is not None:
+        return need
+    params = v.request.query_params
+    has_match = {"yes": True, "no": False}.get(params.get("has_match", ""))
+    import datetime as dt
+
+    def day(name: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(params.get(name, ""))
+        except ValueError:
+            return None
+
+    filters = {k: (params.get(k) or None) for k in ("outlet", "technique", "q")}
+    offset = _int(params.get("offset"), 0, 0, 10_000_000)
+    try:
+        found = v.state.store.list_articles(ArticleQuery(
+            outlet=filters["outlet"], technique=filters["technique"], q=(filters["q"] or "")[:200] or None,
+            date_from=day("from"), date_to=day("to"), has_match=has_match, limit=50, offset=offset))
+    except PropscopeError as error:
+        return _error_page(v, error)
+    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match")}
+    more = "&".join(f"{k}={quote(val)}" for k, val in query.items() if val)
+    return page(v, "articles.html", found=found, query=query, more=more, offset=offset, techniques=TECHNIQUES)
+
+
+def _stored(v: Visit, article_id: int) -> Any:
+    return v.state.store.get(article_id)
+
+
+def _summary(article: Any) -> dict[str, Any]:
+    spans = _ArticleView("a1", "", article).spans
+    top = technique_counts(spans)[:3]
+    sentences = article.sentences
+    with_technique = sum(1 for s in sentences if any(t.start < s.end and s.start < t.end for t in article.techniques))
+    sources = [c for c in unique_sources(article.citations) if c.reliability is not None]
+    weakest = sorted(sources, key=lambda c: c.reliability)[:3]
+    return {
+        "top": [(t.title, technique_code(t.name), n) for t, n in top],
+        "sentence_share": (with_technique / len(sentences)) if sentences else None,
+        "matched": [(i, c) for i, c in enumerate(article.claims) if c.matches],
+        "weakest": [(c.name, c.reliability, reliability_band(c.reliability)[0]) for c in weakest],
+        "outlet": publisher_line(article),
+    }
+
+
+def _json_for_script(value: Any) -> str:
+    # a JSON data block: '<' escaped so that no '</script>' inside a string can end it
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@router.get("/articles/{article_id}")
+def article_page(article_id: int, v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reader")
+    if need is not None:
+        return need
+    try:
+        stored = _stored(v, article_id)
+        corrections = v.state.store.corrections(article_id)
+    except PropscopeError as error:
+        return _error_page(v, error)
+    view = _ArticleView("a1", stored.source or "", stored.article)
+    return page(v, "article.html", stored=stored, article=stored.article, body=view.render(), summary=_summary(stored.article),
+                corrections=_json_for_script(corrections), techniques=_json_for_script([[t.name, t.title] for t in TECHNIQUES]),
+                kb=_kb_coverage(v.state))
+
+
+def _kb_coverage(state: AppState) -> dict[str, Any] | None:
+    try:
+        from propscope.api.routes.kb import _knowledge_base
+
+        with state.analysis_lock:
+            stats: dict[str, Any] = dict(_knowledge_base(state).store.stats())
+    except Exception:  # no KB on this server: the page says so
+        return None
+    stats.pop("path", None)
+    return stats
+
+
+@router.get("/articles/{article_id}/report.html")
+def article_report(article_id: int, v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reader")
+    if need is not None:
+        return need
+    try:
+        stored = _stored(v, article_id)
+    except PropscopeError as error:
+        return _error_page(v, error)
+    outcome = Outcome(stored.source or f"article {article_id}", stored.article, None)
+    # the report carries its own (hash-based) CSP in a meta tag; no page CSP on top of it
+    return Response(render_html([outcome]), media_type="text/html",
+                    headers={"Content-Disposition": f'attachment; filename="propscope-{article_id}.html"'})
+
+
+@router.get("/articles/{article_id}/{what}.csv")
+def article_csv(article_id: int, what: str, v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reader")
+    if need is not None:
+        return need
+    if what not in ("spans", "claims"):
+        return Response("not found", status_code=404, media_type="text/plain")
+    try:
+        article = _stored(v, article_id).article
+    except PropscopeError as error:
+        return _error_page(v, error)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if what == "spans":
+        writer.writerow(["index", "technique", "start", "end", "score", "text"])
+        for i, s in enumerate(article.techniques):
+            writer.writerow([i, s.technique, s.start, s.end, f"{s.score:.4f}", _cell(article.text[s.start : s.end])])
+    else:
+        writer.writerow(["index", "start", "end", "score", "speaker", "voice", "text", "matches"])
+        for i, c in enumerate(article.claims):
+            matches = "; ".join(f"{m.kb_id} ({m.similarity:.2f})" for m in c.matches)
+            writer.writerow([i, c.start, c.end, f"{c.score:.4f}", _cell(c.speaker or ""), c.voice, _cell(c.text), _cell(matches)])
+    return Response(out.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="propscope-{article_id}-{what}.csv"'})
+
+
+def _cell(value: str) -> str:
+    # a cell a spreadsheet would run as a formula starts with a quote instead (CSV injection)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# -- review ---------------------------------------------------------------------------------------
+@router.get("/articles/{article_id}/corrections")
+def corrections(article_id: int, v: Visit = Depends(visit)) -> Response:
+    if not v.can("reader"):
+        return JSONResponse({"code": Unauthorized.code, "message": "sign in first"}, status_code=401)
+    try:
+        return JSONResponse(v.state.store.corrections(article_id))
+    except PropscopeError as error:
+        return _json_error(error)
+
+
+def _json_error(error: PropscopeError) -> Response:
+    from propscope.api.errors import status_of
+
+    return JSONResponse({"code": error.code, "message": error.message}, status_code=status_of(error))
+
+
+def _reviewer_fetch(v: Visit) -> Response | None:
+    if not v.can("reviewer"):
+        return _json_error(Unauthorized("sign in with a reviewer token to correct"))
+    try:
+        _check_csrf(v, v.request.headers.get("x-csrf-token"))
+    except PropscopeError as error:
+        return _json_error(error)
+    return None
+
+
+@router.post("/articles/{article_id}/corrections")
+async def add_correction(article_id: int, v: Visit = Depends(visit)) -> Response:
+    refused = _reviewer_fetch(v)
+    if refused is not None:
+        return refused
+    try:
+        body = CorrectionBody.model_validate(json.loads(await v.request.body() or b"{}"))
+        assert v.who is not None
+        saved = v.state.store.add_correction(article_id, CorrectionRequest(**body.model_dump()), author=v.who.name)
+    except PropscopeError as error:
+        return _json_error(error)
+    except ValueError as error:  # bad JSON or a field out of bounds
+        return _json_error(BadRequest(str(error).splitlines()[0]))
+    return _finish(v, JSONResponse(saved, status_code=201))
+
+
+@router.post("/articles/{article_id}/corrections/{correction_id}/undo")
+def undo_correction(article_id: int, correction_id: int, v: Visit = Depends(visit)) -> Response:
+    refused = _reviewer_fetch(v)
+    if refused is not None:
+        return refused
+    try:
+        v.state.store.delete_correction(article_id, correction_id)
+    except PropscopeError as error:
+        return _json_error(error)
+    return Response(status_code=204)
+
+
+# -- corpus -----------------------------------------------------------------------------------------
+@router.get("/dashboard")
+def dashboard(v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reader")
+    if need is not None:
+        return need
+    try:
+        by_outlet = v.state.store.stats(StatsQuery(by_outlet=True))
+        by_month = v.state.store.stats(StatsQuery(by_outlet=True, period="month"))
+        extra = charts.corpus_tables(v.state.store)
+    except PropscopeError as error:
+        return _error_page(v, error)
+    return page(v, "dashboard.html",
+                outlets=charts.bars([(r["outlet"] or "(no outlet)", r["techniques_per_1000_words"]) for r in by_outlet],
+                                    "Technique spans per 1,000 words", link="/articles?outlet="),
+                over_time=charts.lines(by_month, "Technique spans per 1,000 words by month"),
+                known=charts.bars(extra["known"], "Stored claims matching it", integer=True),
+                bands=charts.bars(extra["bands"], "Citations", integer=True),
+                n_articles=v.state.store.count_articles())
+
+
+@router.get("/kb")
+def kb_page(v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reader")
+    if need is not None:
+        return need
+    q = (v.request.query_params.get("q") or "").strip()[:2000]
+    hits: list[Any] = []
+    error: PropscopeError | None = None
+    if q:
+        try:
+            from propscope.api.routes.kb import _knowledge_base
+
+            with v.state.analysis_lock:
+                hits = [h.to_match() for h in _knowledge_base(v.state).search(q, k=10)]
+        except PropscopeError as exc:
+            error = exc
+    return page(v, "kb.html", q=q, hits=hits, error=error, kb=_kb_coverage(v.state))
+
+
+def static_dir() -> Path:
+    """Where the package's static files lie (for a reader of the source tree)."""
+    return Path(__file__).parent / "static"

@@ -1,0 +1,264 @@
+"""The web app in a real headless Chromium (Debian's package, driven by Playwright) against a real
+uvicorn server on a loopback port with a temporary SQLite store and the real analyser.
+
+Screenshots go to ``$PROPSCOPE_SCREENSHOTS`` (default: the test's temporary folder)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from propscope.api.app import create_app
+from propscope.api.config import ServerConfig
+from propscope.store import Store
+
+from api.server import serve  # tests/ is on sys.path (rootdir conftest), tests/api a package
+from .articles import HOSTILE, HOSTILE_HTML, article
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the [dev] extra)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (apt-get install -y chromium)")
+
+# For matches to review: every claim compared with the KB, the nearest known claim kept.
+MATCHING = {"claim_threshold": 0.0, "kb_min_similarity": 0.0, "kb_top_k": 1}
+
+
+@dataclass
+class Site:
+    url: str
+    store: Store
+    reviewer: str
+    shots: Path
+    seeded: list[int]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("web")
+    shots = Path(os.environ.get("PROPSCOPE_SCREENSHOTS") or folder / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    store = Store.open(f"sqlite:///{folder / 'web.db'}", migrate=True)
+    reviewer = store.create_token("rita", "reviewer")[0]
+    app = create_app(ServerConfig(), store=store)
+    with serve(app) as running:
+        seeded = []
+        with httpx.Client(base_url=running.url, headers={"Authorization": f"Bearer {reviewer}"}, timeout=300) as client:
+            for i, (outlet, date) in enumerate((("Example Post", "2024-01-15"), ("Daily Wire Service", "2024-02-10"),
+                                                 ("Example Post", "2024-03-05"))):
+                text = "\n\n".join(article(120).split("\n\n")[i:] + [f"Seeded article {i}."]) + "\n"
+                reply = client.post("/v1/analyze", json={"text": text, "outlet": outlet, "date": date, "store": True,
+                                                         "title": f"Seeded {i}", "settings": MATCHING})
+                assert reply.status_code == 200, reply.text
+                seeded.append(reply.json()["stored"]["article_id"])
+        yield Site(running.url, store, reviewer, shots, seeded)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Tab:
+    page: Any
+    problems: list[str]  # console errors, page errors, requests to anywhere but the server
+
+
+@pytest.fixture
+def tab(browser: Any, site: Site) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(site.url) else None)
+    yield Tab(page, problems)
+    context.close()
+
+
+def sign_in(tab: Tab, site: Site) -> None:
+    tab.page.goto(f"{site.url}/login")
+    tab.page.fill("#token", site.reviewer)
+    tab.page.click("button[type=submit]")
+    tab.page.wait_for_url(f"{site.url}/")
+    cookie = next(c for c in tab.page.context.cookies() if c["name"] == "ps_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+
+def test_analyse_read_tooltip_toggle_and_time_to_interactive(tab: Tab, site: Site) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    page.fill("#text", article(800))
+    page.fill("#outlet", "Example Post")
+    page.screenshot(path=str(site.shots / "analyse.png"))
+    with page.expect_navigation(timeout=300_000):
+        page.click("#analyse-submit")
+    assert re.search(r"/articles/\d+$", page.url), page.url
+    marks = page.locator("mark.hl")
+    assert marks.count() > 5
+    # time to interactive of the stored article's page, fresh load (the analysis is already stored)
+    page.reload()
+    timing = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                           " return {interactive: n.domInteractive, loaded: n.loadEventEnd}; }")
+    print(f"article page (800 words): domInteractive {timing['interactive']:.0f} ms, load {timing['loaded']:.0f} ms")
+    assert timing["loaded"] < 1000, timing
+
+    first = page.locator("mark.hl").first
+    first.focus()
+    tip = page.locator("#ps-tip")
+    tip.wait_for(state="visible")
+    number = first.get_attribute("data-spans").split()[0]
+    title = page.locator(f"#a1-s{number}").get_attribute("data-title")
+    assert title in tip.inner_text()
+    assert "Why it manipulates" in tip.inner_text() or "Flagged" in tip.inner_text() or tip.inner_text().count("\n") >= 1
+    first.hover()
+    page.screenshot(path=str(site.shots / "article-tooltip.png"))
+
+    # untick the first technique of the legend: its highlights go, the others stay
+    box = page.locator("input[data-toggle]").first
+    cls = box.get_attribute("data-toggle")
+    before = page.locator(f"mark.hl.{cls}").count()
+    assert before > 0
+    box.uncheck()
+    assert page.locator(f"mark.hl.{cls}").count() == 0
+    assert page.locator("mark.hl:not(.off)").count() > 0
+    box.check()
+    assert page.locator(f"mark.hl.{cls}").count() == before
+
+    # a claim in the table scrolls the text to it
+    page.locator("tr.claim a.goto").first.click()
+    assert page.evaluate("location.hash").startswith("#a1-ct")
+    assert not tab.problems, tab.problems
+
+
+def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Site) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    page.goto(f"{site.url}/articles/{site.seeded[0]}")
+    spans = page.locator("ol.spanlist li")
+    assert spans.count() >= 3
+    spans.nth(0).get_by_role("button", name="Reject").click()
+    page.wait_for_selector("ol.spanlist li.rejected")
+    spans.nth(1).get_by_role("button", name="Accept").click()
+    page.wait_for_selector("ol.spanlist li >> text=accepted")
+    spans.nth(2).locator("select").select_option("Doubt")
+    page.wait_for_selector("ol.spanlist li >> text=relabelled as Doubt")
+    claim = page.locator("tr.claim").first
+    claim.get_by_role("button", name="Not check-worthy").click()
+    page.wait_for_selector("tr.claim.not-checkworthy")
+    claim = page.locator("tr.claim").nth(1)
+    claim.locator("input").fill("Maria Lopez")
+    claim.get_by_role("button", name="Fix speaker").click()
+    page.wait_for_selector("tr.claim td.who >> text=Maria Lopez")
+    page.locator("li[data-match]").first.get_by_role("button", name="Confirm match").click()
+    page.wait_for_selector("li[data-match] >> text=confirmed")
+    # add a missed span: select words of the first paragraph, pick a technique
+    page.evaluate("""() => {
+        const node = document.querySelector('.reading [data-o]').firstChild;
+        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(12, node.length));
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""")
+    page.locator("#ps-add").wait_for(state="visible")
+    page.select_option("#ps-add-technique", "Slogans")
+    page.click("#ps-add-go")
+    page.wait_for_selector("#ps-added li")
+
+    stored = site.store.corrections(site.seeded[0])
+    assert sorted(c["action"] for c in stored) == ["accept", "add", "confirm", "not_checkworthy", "reject", "relabel", "speaker"]
+    assert all(c["author"] == "rita" for c in stored)
+
+    page.reload()
+    assert page.locator("ol.spanlist li.rejected").count() == 1
+    assert page.locator("ol.spanlist li >> text=relabelled as Doubt").count() == 1
+    assert page.locator("tr.claim.not-checkworthy").count() == 1
+    assert page.locator("tr.claim td.who >> text=Maria Lopez").count() == 1
+    assert page.locator("li[data-match] >> text=confirmed").count() == 1
+    assert page.locator("#ps-added li").count() == 1
+    page.screenshot(path=str(site.shots / "article-reviewed.png"), full_page=True)
+
+    page.locator("ol.spanlist li.rejected").get_by_role("button", name="Undo").click()
+    page.wait_for_function("() => !document.querySelector('ol.spanlist li.rejected')")
+    page.reload()
+    assert page.locator("ol.spanlist li.rejected").count() == 0
+    assert len(site.store.corrections(site.seeded[0])) == 6
+    assert not tab.problems, tab.problems
+
+
+def test_corpus_pages_draw(tab: Tab, site: Site) -> None:
+    page = tab.page
+    page.goto(f"{site.url}/dashboard")
+    bars = page.locator("#plot-outlets rect.plot-bar")
+    assert bars.count() == 2  # two outlets seeded (plus the analysed one when run after the first test)  noqa
+    assert page.locator("#plot-time polyline.series").count() >= 1
+    assert page.locator("#plot-known rect.plot-bar").count() >= 1
+    assert page.locator("#plot-bands rect.plot-bar").count() >= 1
+    page.screenshot(path=str(site.shots / "dashboard.png"), full_page=True)
+    page.locator("#plot-outlets a").first.click()
+    page.wait_for_url(re.compile(r"/articles\?outlet="))
+    assert page.locator("table.articles tbody tr").count() >= 1
+    page.screenshot(path=str(site.shots / "articles.png"))
+    page.goto(f"{site.url}/kb?q=Bucha+was+staged")
+    assert page.locator("ol.hits li").count() >= 1
+    page.screenshot(path=str(site.shots / "kb.png"))
+    assert not tab.problems, tab.problems
+
+
+def test_hostile_articles_run_no_script(tab: Tab, site: Site, tmp_path: Path) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    page.fill("#text", HOSTILE)
+    page.fill("#title", "<script>window.__pwned='title'</script>")
+    with page.expect_navigation(timeout=300_000):
+        page.click("#analyse-submit")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert "<script>window.__pwned" in page.locator("section.reading").inner_text()
+    for mark in page.locator("mark.hl").all()[:3]:
+        mark.hover()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.screenshot(path=str(site.shots / "hostile-text.png"))
+
+    upload = tmp_path / "hostile.html"
+    upload.write_text(HOSTILE_HTML, encoding="utf-8")
+    page.goto(f"{site.url}/")
+    page.set_input_files("#file", str(upload))
+    with page.expect_navigation(timeout=300_000):
+        page.click("#analyse-submit")
+    assert re.search(r"/articles/\d+$", page.url), page.url
+    page.locator("mark.hl, section.reading p").first.hover()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert not tab.problems, tab.problems
+
+
+def test_what_the_cli_refuses_is_a_clear_error(tab: Tab, site: Site, tmp_path: Path) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    page.fill("#url", "ftp://example.org/a")
+    page.click("#analyse-submit")
+    # the browser's own check refuses a non-URL; an ftp URL reaches the server and is refused there
+    assert "http:// or https://" in page.locator("#analyse-error").inner_text()
+    upload = tmp_path / "data.pdf"
+    upload.write_bytes(b"%PDF-1.4")
+    page.set_input_files("#file", str(upload))
+    page.click("#analyse-submit")
+    assert "upload a .htm, .html, .txt file" in page.locator("#analyse-error").inner_text()
+    # no token: the analyse form says to sign in, the review buttons are absent
+    page.context.clear_cookies()
+    page.goto(f"{site.url}/articles/{site.seeded[1]}")
+    assert page.get_by_role("button", name="Reject").count() == 0
+    assert page.locator("mark.hl").count() > 0
+    assert not tab.problems, tab.problems
