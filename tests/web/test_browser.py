@@ -108,12 +108,15 @@ def test_analyse_read_tooltip_toggle_and_time_to_interactive(tab: Tab, site: Sit
     assert re.search(r"/articles/\d+$", page.url), page.url
     marks = page.locator("mark.hl")
     assert marks.count() > 5
-    # time to interactive of the stored article's page, fresh load (the analysis is already stored)
-    page.reload()
-    timing = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
-                           " return {interactive: n.domInteractive, loaded: n.loadEventEnd}; }")
-    print(f"article page (800 words): domInteractive {timing['interactive']:.0f} ms, load {timing['loaded']:.0f} ms")
-    assert timing["loaded"] < 1000, timing
+    # time to interactive of the stored article's page: navigation start to the review script's
+    # 'ps-interactive' mark (every control set up); median of three fresh loads on a shared machine
+    times = []
+    for _ in range(3):
+        page.reload()
+        times.append(page.evaluate("() => performance.getEntriesByName('ps-interactive')[0].startTime"))
+    times.sort()
+    print(f"article page (800 words) interactive after {times[1]:.0f} ms (median of 3; all: {[round(t) for t in times]})")
+    assert times[1] < 1000, times
 
     first = page.locator("mark.hl").first
     first.focus()

@@ -320,7 +320,24 @@ def article_page(article_id: int, v: Visit = Depends(visit)) -> Response:
                 kb=_kb_coverage(v.state))
 
 
+_coverage_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
+
+
 def _kb_coverage(state: AppState) -> dict[str, Any] | None:
+    """What the KB covers, computed once per KB file version (its stats take tens of ms)."""
+    try:
+        from propscope.api.routes.kb import _kb_path
+
+        path = _kb_path(state)
+        key = (str(path), path.stat().st_mtime)
+    except Exception:  # no KB on this server
+        return None
+    if key not in _coverage_cache:
+        _coverage_cache[key] = _kb_stats(state)
+    return _coverage_cache[key]
+
+
+def _kb_stats(state: AppState) -> dict[str, Any] | None:
     try:
         from propscope.api.routes.kb import _knowledge_base
 

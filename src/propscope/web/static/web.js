@@ -213,4 +213,6 @@
     });
   }
   render();
+  // the page is interactive from here: highlights, tooltips, toggles and review controls all set up
+  if (window.performance && performance.mark) { performance.mark("ps-interactive"); }
 })();
