@@ -1,0 +1,105 @@
+"""The web pages' safety rules over real HTTP (no browser, no analysis): CSP, cookie flags, CSRF,
+sign-in redirects, escaping in the server-side SVG and CSV cells."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytest.importorskip("jinja2")
+
+from api.server import serve  # tests/ is on sys.path (rootdir conftest), tests/api a package
+
+from propscope.api.app import create_app
+from propscope.api.config import ServerConfig
+from propscope.store import Store
+from propscope.web import charts
+from propscope.web.routes import _cell
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    folder: Path = tmp_path_factory.mktemp("pages")
+    store = Store.open(f"sqlite:///{folder / 'pages.db'}", migrate=True)
+    token = store.create_token("rita", "reviewer")[0]
+    with serve(create_app(ServerConfig(), store=store)) as running:
+        yield running.url, token
+    store.close()
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the form carries a CSRF token"
+    return found.group(1)
+
+
+def test_pages_send_a_strict_csp_and_a_protected_cookie(site: tuple[str, str]) -> None:
+    url, _ = site
+    for path in ("/", "/articles", "/dashboard", "/kb", "/login"):
+        reply = httpx.get(url + path)
+        assert reply.status_code == 200, path
+        policy = reply.headers["content-security-policy"]
+        script_src = re.search(r"script-src ([^;]+)", policy).group(1)  # type: ignore[union-attr]
+        assert script_src.strip() == "'self'", policy
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+        cookie = reply.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert "<script>" not in reply.text  # no inline script on any page
+
+
+def test_posts_without_the_session_csrf_token_are_refused(site: tuple[str, str]) -> None:
+    url, token = site
+    with httpx.Client(base_url=url) as client:
+        csrf = csrf_of(client.get("/login").text)
+        assert client.post("/login", data={"token": token, "csrf": "forged", "next": "/"}).status_code == 403
+        signed_in = client.post("/login", data={"token": token, "csrf": csrf, "next": "//evil.example/"})
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/"  # no open redirect
+        page = client.get("/").text
+        assert "rita (reviewer)" in page
+        fresh = csrf_of(page)
+        assert fresh != csrf  # a new session at sign-in
+        refused = client.post("/analyze", data={"text": "The minister said so.", "csrf": csrf})
+        assert refused.status_code == 403
+        fetch = client.post("/articles/1/corrections", json={"target": "technique", "action": "reject", "index": 0})
+        assert fetch.status_code == 403 and fetch.json()["code"] == "E602"
+        missing = client.post("/articles/999/corrections", headers={"X-CSRF-Token": fresh},
+                              json={"target": "technique", "action": "reject", "index": 0})
+        assert missing.status_code == 404
+
+
+def test_a_reader_cannot_analyse_or_correct(site: tuple[str, str]) -> None:
+    url, _ = site
+    with httpx.Client(base_url=url) as client:
+        csrf = csrf_of(client.get("/").text)
+        reply = client.post("/analyze", data={"text": "The minister said so.", "csrf": csrf})
+        assert reply.status_code == 401 and "needs a reviewer token" in reply.text
+        fetch = client.post("/articles/1/corrections", headers={"X-CSRF-Token": csrf},
+                            json={"target": "technique", "action": "reject", "index": 0})
+        assert fetch.status_code == 401
+
+
+def test_chart_labels_are_escaped_and_links_quoted() -> None:
+    svg = charts.bars([("<script>alert(1)</script>", 3.0), ("Plain", 1.0)], "rate", link="/articles?outlet=")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert 'href="/articles?outlet=%3Cscript%3Ealert%281%29%3C/script%3E"' in svg
+    assert svg.count('class="plot-bar"') == 2
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell("-2 percent") == "'-2 percent"
+    assert _cell("The minister") == "The minister"
+
+
+def test_the_report_and_the_web_page_share_one_script_and_stylesheet(site: tuple[str, str]) -> None:
+    from propscope.report.html import report_script, technique_css
+
+    url, _ = site
+    assert httpx.get(url + "/static/report.js").text == report_script()
+    assert technique_css(with_base=True).startswith(httpx.get(url + "/static/report.css").text)
+    assert httpx.get(url + "/static/techniques.css").text == technique_css()
+    assert httpx.get(url + "/static/..%2Fapi.py").status_code == 404
