@@ -178,9 +178,20 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     page.select_option("#ps-add-technique", "Slogans")
     page.click("#ps-add-go")
     page.wait_for_selector("#ps-added li")
+    # fix a span's boundaries: select other words, pick the span
+    page.evaluate("""() => {
+        const node = document.querySelectorAll('.reading [data-o]')[1].firstChild;
+        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(8, node.length));
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""")
+    page.locator("#ps-add").wait_for(state="visible")
+    page.select_option("#ps-resize-span", page.locator("ol.spanlist li").nth(3).get_attribute("data-index"))
+    page.click("#ps-resize-go")
+    page.wait_for_selector("ol.spanlist li >> text=resized to")
 
     stored = site.store.corrections(site.seeded[0])
-    assert sorted(c["action"] for c in stored) == ["accept", "add", "confirm", "not_checkworthy", "reject", "relabel", "speaker"]
+    assert sorted(c["action"] for c in stored) == ["accept", "add", "confirm", "not_checkworthy", "reject", "relabel", "resize", "speaker"]
     assert all(c["author"] == "rita" for c in stored)
 
     page.reload()
@@ -190,13 +201,14 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     assert page.locator("tr.claim td.who >> text=Maria Lopez").count() == 1
     assert page.locator("li[data-match] >> text=confirmed").count() == 1
     assert page.locator("#ps-added li").count() == 1
+    assert page.locator("ol.spanlist li >> text=resized to").count() == 1
     page.screenshot(path=str(site.shots / "article-reviewed.png"), full_page=True)
 
     page.locator("ol.spanlist li.rejected").get_by_role("button", name="Undo").click()
     page.wait_for_function("() => !document.querySelector('ol.spanlist li.rejected')")
     page.reload()
     assert page.locator("ol.spanlist li.rejected").count() == 0
-    assert len(site.store.corrections(site.seeded[0])) == 6
+    assert len(site.store.corrections(site.seeded[0])) == 7
     assert not tab.problems, tab.problems
 
 

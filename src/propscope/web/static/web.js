@@ -65,11 +65,11 @@
     return found;
   }
   function badge(c, text, negative) {
-    var wrap = el("span", "verdict" + (negative ? " neg" : ""), text + " (" + c.author + ", " + c.created.slice(0, 16).replace("T", " ") + ")");
+    var wrap = el("span", "ps-badge" + (negative ? " neg" : ""), text + " (" + c.author + ", " + c.created.slice(0, 16).replace("T", " ") + ")");
     wrap.dataset.correction = c.id;
     return wrap;
   }
-  function clear(root) { root.querySelectorAll(".review, .verdict").forEach(function (n) { n.remove(); }); }
+  function clear(root) { root.querySelectorAll(".review, .ps-badge").forEach(function (n) { n.remove(); }); }
 
   function renderSpans() {
     document.querySelectorAll("ol.spanlist li").forEach(function (li) {
@@ -81,6 +81,7 @@
       if (c) {
         var text = { accept: "accepted", reject: "rejected", relabel: "relabelled", resize: "resized" }[c.action] || c.action;
         if (c.action === "relabel" && c.after) { text += " as " + (titles[c.after.technique] || c.after.technique); }
+        if (c.action === "resize" && c.after) { text += " to \u201c" + c.after.text + "\u201d"; }
         li.appendChild(badge(c, text, c.action === "reject"));
         if (reviewer) { box.appendChild(button("Undo", function () { undo(c); })); }
       } else if (reviewer) {
@@ -204,6 +205,18 @@
       adder.style.left = (box.left + window.scrollX) + "px";
       adder.style.top = (box.bottom + window.scrollY + 6) + "px";
       adder.hidden = false;
+    });
+    var resize = document.getElementById("ps-resize-span");
+    document.querySelectorAll("ol.spanlist li").forEach(function (li) {
+      var o = el("option", "", li.dataset.n + " " + li.dataset.code);
+      o.value = li.dataset.index;
+      resize.appendChild(o);
+    });
+    document.getElementById("ps-resize-go").addEventListener("click", function () {
+      if (!pending) { return; }
+      correct({ target: "technique", action: "resize", index: parseInt(resize.value, 10), start: pending.start, end: pending.end }, "span resized");
+      adder.hidden = true;
+      pending = null;
     });
     document.getElementById("ps-add-go").addEventListener("click", function () {
       if (!pending) { return; }
