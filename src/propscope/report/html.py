@@ -381,6 +381,7 @@ class _ArticleView:
                 f'data-n="{ns.number}" data-title="{esc(ns.technique.title)}" data-def="{esc(ns.technique.definition)}" '
                 f'data-why="{esc(ns.technique.why)}">'
                 f'<span class="sw {cls}" aria-hidden="true"></span><strong>{esc(ns.technique.title)}</strong> '
+                f'<span class="code">{esc(technique_code(ns.technique.name))}</span> '
                 f'<span class="score">{ns.span.score:.2f}</span> '
                 f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span></li>'
             )

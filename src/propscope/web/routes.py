@@ -19,7 +19,6 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -489,7 +488,3 @@ def kb_page(v: Visit = Depends(visit)) -> Response:
             error = exc
     return page(v, "kb.html", q=q, hits=hits, error=error, kb=_kb_coverage(v.state))
 
-
-def static_dir() -> Path:
-    """Where the package's static files lie (for a reader of the source tree)."""
-    return Path(__file__).parent / "static"
