@@ -22,6 +22,14 @@ class PropscopeError(Exception):
         return f"{self.code} {self.message}"
 
 
+class UsageError(PropscopeError):
+    """The command line is wrong: an unknown option, a value out of range, a missing argument, options
+    that contradict each other."""
+
+    code = "E003"
+    exit_code = 2
+
+
 class InputError(PropscopeError):
     """Something is wrong with the input the user gave."""
 
