@@ -13,9 +13,13 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from propscope.document import Article
 from propscope.errors import KnowledgeBaseError
+from propscope.kb.text import clean_query
 from propscope.models.cache import combine, dir_fingerprint, file_fingerprint, load_once
+from propscope.models.tokens import shared_tokenizer
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 
@@ -78,10 +82,29 @@ class KnownClaimMatcher(Component):
         kb = self._knowledge_base()
         top_k = max(1, settings.kb_top_k)
         threshold = self.threshold_for(settings)
-        results = kb.search_many([claim.text for claim in claims], k=top_k)
+        results = kb.search_many([claim.text for claim in claims], k=top_k, vectors=self._claim_vectors(kb, articles))
         for claim, hits in zip(claims, results, strict=True):
             claim.matches = [hit.to_match() for hit in hits if hit.similarity >= threshold]
         return list(articles)
+
+
+    @staticmethod
+    def _claim_vectors(kb, articles: Sequence[Article]) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+        """The claims' embeddings from the article's tokens (the technique model tokenised it already).
+
+        A claim that query cleaning changes beyond whitespace (links, @handles, #tags) is tokenised
+        from its cleaned text, as the KB search would do it."""
+        embedder = getattr(kb, "embedder", None)
+        if embedder is None or not kb.dense_ready or getattr(embedder, "tokenizer_path", None) is None:
+            return None  # the KB searches lexically, or embeds in its own way
+        shared = shared_tokenizer(embedder.tokenizer_path)
+        sequences = []
+        for article in articles:
+            for claim, ids in zip(article.claims, shared.pieces(article.text, [(c.start, c.end) for c in article.claims]), strict=True):
+                cleaned = clean_query(claim.text)
+                same = claim.text == article.text[claim.start : claim.end] and cleaned == " ".join(claim.text.split())
+                sequences.append(ids if same else shared.encode(cleaned))
+        return embedder.encode_tokens(sequences)
 
 
 def same_claim_threshold(embedder: object) -> float:
