@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from propscope.document import Article, Citation, TechniqueSpan
+from propscope.options import SUPPORTED_LANGUAGES
 from propscope.techniques import BY_NAME, Technique
 
 VOICE_LABELS: dict[str, str] = {
@@ -158,3 +159,29 @@ def unique_sources(citations: list[Citation]) -> list[Citation]:
 def verb_first(verb: str | None) -> bool:
     """Attributions such as "according to" read before the speaker ("according to Reuters")."""
     return bool(verb) and verb.lower().startswith(("according", "as reported", "as stated", "citing"))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 span``, ``2 spans``; ``many`` for irregular plurals."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def language_warnings(article: Article) -> list[str]:
+    """What a reader must know before trusting an analysis: text in a language the models never saw
+    (only possible with --force-language) gives spans, scores and matches that mean little."""
+    if article.language is None or article.language in SUPPORTED_LANGUAGES:
+        return []
+    return [
+        f"This text looks like '{article.language}', not English: the models were trained on English only, so "
+        "the technique spans, claim scores and matches below are not meaningful (analysed with --force-language)."
+    ]
+
+
+# A source rated below this is one a fact-checker should not rely on (the "low" and "very low" bands).
+WEAK_RELIABILITY = 0.4
+
+
+def weakest_sources(citations: list[Citation], limit: int = 3) -> list[Citation]:
+    """The least reliable rated sources, weakest first, only those rated below :data:`WEAK_RELIABILITY`."""
+    rated = [c for c in unique_sources(citations) if c.reliability is not None and c.reliability < WEAK_RELIABILITY]
+    return sorted(rated, key=lambda c: (c.reliability, c.start))[:limit]

@@ -21,6 +21,7 @@ from propscope.report.common import (
     NumberedSpan,
     Piece,
     article_heading,
+    language_warnings,
     numbered_spans,
     verb_first,
     sweep,
@@ -213,8 +214,12 @@ class _ArticleView:
             ran = "none"
         facts.append(("Components", ran))
         meta = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
+        warnings = "".join(
+            f'<p class="warning" role="alert"><strong>Warning:</strong> {esc(w)}</p>' for w in language_warnings(article)
+        )
         return (
             f'<header class="doc-head"><h2 id="{self.anchor}-h">{esc(article_heading(article, self.source))}</h2>'
+            f"{warnings}"
             f'<p class="glance">{self.glance()}</p>'
             f'<dl class="meta">{meta}</dl></header>'
         )
@@ -529,6 +534,7 @@ article.doc.failed{border-left:5px solid #b42318}
 h2{font-size:1.5rem;line-height:1.25;margin:.1rem 0 .4rem;font-family:Georgia,"Times New Roman",serif}
 h3{font-size:1.05rem;margin:1.6rem 0 .6rem;text-transform:uppercase;letter-spacing:.04em;color:#333}
 .glance{margin:.2rem 0 .8rem;font-size:1rem}
+.warning{margin:.4rem 0;padding:.5rem .7rem;border-left:4px solid #b00020;background:#fdecee;color:#5c0010}
 dl.meta{display:flex;flex-wrap:wrap;gap:.2rem 1.4rem;margin:0;font-size:.85rem;color:var(--muted)}
 dl.meta div{display:flex;gap:.35rem;max-width:100%}
 dl.meta dt{font-weight:600;color:#333}

@@ -1,8 +1,9 @@
-"""The terminal report: highlighted article, legend, numbered spans, claims with matches, sources.
+"""The terminal report: summary, highlighted article, legend, numbered spans, claims with matches, sources.
 
-Built with rich into a string, so the CLI decides where it goes. Without colour the output is plain
-text and spans are marked ``{like this}[3]``: braces, because square brackets are common in news text
-(``[sic]``); a span that partly overlaps another opens with its number, ``{8:like this}[8]``.
+Built with rich into a string, so the CLI decides where it goes (a pager, a file, the terminal) and how
+wide it is. Without colour the output is plain text and spans are marked ``{like this}[3]``: braces,
+because square brackets are common in news text (``[sic]``); a span that partly overlaps another
+opens with its number, ``{8:like this}[8]``, and the report's legend says so.
 """
 
 from __future__ import annotations
@@ -22,35 +23,41 @@ from propscope.report.common import (
     article_heading,
     components_line,
     crossing_spans,
+    language_warnings,
     numbered_spans,
-    verb_first,
     one_line,
+    plural,
     printable,
     sweep,
     technique_counts,
     tint,
     unique_sources,
+    verb_first,
+    weakest_sources,
 )
 from propscope.report.reliability import RATINGS_CITATION, publisher_line, reliability_band
 
 if TYPE_CHECKING:
     from propscope.runner import Outcome
 
-WIDTH = 100
+WIDTH = 100  # without a terminal to fit (files, pipes)
+MIN_WIDTH = 40
 STEP = 4  # indentation of one level, in columns
+SUMMARY_ITEMS = 3  # techniques, matched claims and weak sources named in the summary
 
 Part = str | tuple[str, str] | Text
 
 
-def render_text(outcomes: list[Outcome], colour: bool) -> str:
-    """The report of every outcome as one string; ANSI styles only when ``colour`` is true."""
+def render_text(outcomes: list[Outcome], colour: bool, width: int | None = None) -> str:
+    """The report of every outcome as one string, ``width`` columns wide (default 100); ANSI styles
+    only when ``colour`` is true."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         force_terminal=colour,
         no_color=not colour,
         color_system="auto" if colour else None,
-        width=WIDTH,
+        width=max(MIN_WIDTH, width or WIDTH),
         markup=False,  # article text is data: "[bold]" in an article must print as written
         highlight=False,
         emoji=False,
@@ -82,6 +89,9 @@ class _ArticleReport:
 
     def render(self) -> None:
         self.header()
+        self.warnings()
+        self.summary()
+        self.section("Article")
         self.body()
         self.legend()
         self.span_list()
@@ -118,6 +128,55 @@ class _ArticleReport:
                 self.console.print(Text.assemble((f"{label + ':':<12}", "bold"), one_line(value)))
         self.console.print()
 
+    def warnings(self) -> None:
+        for warning in language_warnings(self.article):
+            self.line(0, ("Warning: ", self.style("bold red")), (warning, self.style("bold")))
+            self.console.print()
+
+    def summary(self) -> None:
+        """What a desk editor reads first: the main techniques, the claims that match known debunks,
+        the weakest sources; each points to its section below."""
+        article = self.article
+        self.line(0, ("Summary", "bold underline"))
+        if self.spans:
+            counts = technique_counts(self.spans)
+            named = ", ".join(f"{technique.title} {count}" for technique, count in counts[:SUMMARY_ITEMS])
+            more = f", {plural(len(counts) - SUMMARY_ITEMS, 'other technique')}" if len(counts) > SUMMARY_ITEMS else ""
+            self.line(1, ("Techniques: ", "bold"), f"{plural(len(self.spans), 'span')} ({named}{more})")
+        elif article.has_run("techniques"):
+            self.line(1, ("Techniques: ", "bold"), "none found above the thresholds")
+        else:
+            self.line(1, ("Techniques: ", "bold"), "not analysed")
+        if article.has_run("claims") or article.claims:
+            claims = sorted(article.claims, key=lambda c: c.start)
+            matched = [(n, c) for n, c in enumerate(claims, start=1) if c.matches]
+            text = plural(len(claims), "check-worthy claim") if claims else "no check-worthy claims found"
+            if article.has_run("matching") and claims:
+                text += f", {len(matched)} matching known fact-checks or disinformation cases"
+            self.line(1, ("Claims: ", "bold"), text)
+            for number, claim in matched[:SUMMARY_ITEMS]:
+                best = max(claim.matches, key=lambda m: m.similarity)
+                rating = f", rated: {one_line(best.rating)}" if best.rating else ""
+                words = one_line(claim.text)
+                words = words if len(words) <= 90 else words[:87] + "..."
+                self.line(2, (f"{number}. ", "bold"), f"\u201c{words}\u201d ", (f"~ {one_line(best.source)} {best.similarity:.2f}{rating}", self.style("red")))
+            if len(matched) > SUMMARY_ITEMS:
+                self.line(2, f"and {plural(len(matched) - SUMMARY_ITEMS, 'more matched claim')} below")
+        else:
+            self.line(1, ("Claims: ", "bold"), "not analysed")
+        if article.has_run("citations") or article.citations:
+            sources = unique_sources(article.citations)
+            weak = weakest_sources(article.citations, SUMMARY_ITEMS)
+            text = plural(len(sources), "source")
+            if weak:
+                names = ", ".join(
+                    f"{one_line(c.name)} ({reliability_band(c.reliability)[0]}, {c.reliability:.2f})" for c in weak
+                )
+                text += f"; weakest: {names}"
+            self.line(1, ("Sources: ", "bold"), text)
+        else:
+            self.line(1, ("Sources: ", "bold"), "not analysed")
+
     def body(self) -> None:
         text = self.article.text
         crossing = crossing_spans(self.spans)
@@ -148,15 +207,28 @@ class _ArticleReport:
             else:
                 self.line(1, "No technique model ran: persuasion techniques were not looked for.")
             return
-        self.section(f"Persuasion techniques ({len(self.spans)} spans)")
+        self.section(f"Persuasion techniques ({plural(len(self.spans), 'span')})")
         if self.colour:
-            self.line(1, ("Underlined words carry more than one technique; [n] refers to the list of spans.", "italic"))
+            self.line(
+                1,
+                (
+                    "Highlighted words carry the technique of their colour; underlined words carry more than one. "
+                    "[n] after a span refers to the list of spans.",
+                    "italic",
+                ),
+            )
         else:
             self.line(1, "Spans are marked {like this}[n]; [n] refers to the list of spans below.")
+            if crossing_spans(self.spans):
+                self.line(
+                    1,
+                    "Where two spans overlap and neither contains the other, braces cannot nest, so such a "
+                    "span opens with its number: {n:like this}[n].",
+                )
         for technique, count in technique_counts(self.spans):
             swatch: tuple[Part, ...] = (("    ", f"on {tint(technique.colour)}"), " ") if self.colour else ()
             self.console.print()
-            self.line(1, *swatch, (technique.title, "bold"), f"  ({count} span{'s' if count != 1 else ''})")
+            self.line(1, *swatch, (technique.title, "bold"), f"  ({plural(count, 'span')})")
             self.line(2, ("What it is: ", "italic"), technique.definition)
             if technique.why:
                 self.line(2, ("Why it manipulates: ", "italic"), technique.why)
