@@ -9,6 +9,7 @@ opens with its number, ``{8:like this}[8]``, and the report's legend says so.
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -157,8 +158,7 @@ class _ArticleReport:
             for number, claim in matched[:SUMMARY_ITEMS]:
                 best = max(claim.matches, key=lambda m: m.similarity)
                 rating = f", rated: {one_line(best.rating)}" if best.rating else ""
-                words = one_line(claim.text)
-                words = words if len(words) <= 90 else words[:87] + "..."
+                words = textwrap.shorten(one_line(claim.text), 90, placeholder="...")
                 self.line(2, (f"{number}. ", "bold"), f"\u201c{words}\u201d ", (f"~ {one_line(best.source)} {best.similarity:.2f}{rating}", self.style("red")))
             if len(matched) > SUMMARY_ITEMS:
                 self.line(2, f"and {plural(len(matched) - SUMMARY_ITEMS, 'more matched claim')} below")
