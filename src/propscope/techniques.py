@@ -15,7 +15,7 @@ class Technique:
     title: str
     definition: str
     why: str
-    # Chosen for distinctness (bench/palette is not kept; see the commit): among Kelly's, Okabe-Ito's and
+    # Chosen for distinctness by a greedy max-min search among Kelly's, Okabe-Ito's and
     # matplotlib's qualitative colours, 14 whose highlight tints differ by CIELAB dE >= 17 pairwise (the
     # hue-wheel colours before: 11.8, two near-identical teals and blues) and whose full colour, used
     # for [n] markers, reads on dark and light terminals (relative luminance 0.07-0.55).
