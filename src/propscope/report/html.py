@@ -17,6 +17,11 @@ from urllib.parse import urlsplit
 from propscope import __version__ as propscope_version
 from propscope.document import Article, Claim, KnownClaimMatch
 from propscope.report.common import (
+    coverage_note,
+    kb_description,
+    no_match_sentence,
+    relation_sentence,
+    verdict_phrase,
     VOICE_LABELS,
     NumberedSpan,
     Piece,
@@ -236,8 +241,11 @@ class _ArticleView:
             matched = sum(1 for c in article.claims if c.matches)
             claim_bit = f"{len(article.claims)} check-worthy claim{'s' if len(article.claims) != 1 else ''}"
             if matched:
+                # Say how many the article states itself: a report that quotes false claims is not spreading them.
+                own = sum(1 for c in article.claims if any(m.relation == "repeats" for m in c.matches))
                 claim_bit += (
-                    f", <strong>{matched} resembling {'a known fact-check or disinformation case' if matched == 1 else 'known fact-checks or disinformation cases'}</strong>"
+                    f", <strong>{matched} the same as {'a known claim' if matched == 1 else 'known claims'}</strong>"
+                    + (f" ({own} in the article's own voice)" if own else "")
                 )
             bits.append(claim_bit)
         else:
@@ -370,6 +378,7 @@ class _ArticleView:
         note = ""
         if not article.has_run("matching"):
             note = '<p class="empty">Known-claim matching did not run: these claims were not compared with fact-checks.</p>'
+        note += self.coverage()
         rows = "".join(self.claim_row(n, c) for n, c in enumerate(claims, start=1))
         return (
             f'<section class="claims">{heading}{note}<table class="claims-table">'
@@ -380,6 +389,15 @@ class _ArticleView:
             '<th scope="col">Known fact-checks and cases <span class="muted">(similarity)</span></th>'
             f"</tr></thead><tbody>{rows}</tbody></table></section>"
         )
+
+    def coverage(self) -> str:
+        """Which KB the claims were looked up in and what it covers; a warning if the article is newer."""
+        info = self.article.knowledge_base
+        if info is None or not self.article.has_run("matching"):
+            return ""
+        note = coverage_note(self.article)
+        warning = f'<p class="kb-note" role="note">{esc(note[0].upper() + note[1:])}</p>' if note else ""
+        return f'<p class="kb-coverage muted">{esc(kb_description(info))}</p>{warning}'
 
     def claim_row(self, number: int, claim: Claim) -> str:
         article = self.article
@@ -399,13 +417,16 @@ class _ArticleView:
                 who = '<span class="muted">not identified</span>'
         if not article.has_run("matching"):
             matches = '<span class="muted">not checked</span>'
-        elif not claim.matches:
-            matches = '<span class="muted">no match</span>'
         else:
-            matches = '<ul class="matches">' + "".join(
-                _match_html(m) for m in sorted(claim.matches, key=lambda m: -m.similarity)
-            ) + "</ul>"
-        matched = " matched" if claim.matches else ""
+            matches = (
+                f'<span class="muted">{esc(no_match_sentence(article))}</span>' if not claim.matches else
+                '<ul class="matches">' + "".join(
+                    _match_html(m, claim) for m in sorted(claim.matches, key=lambda m: -m.similarity)
+                ) + "</ul>"
+            ) + _related_html(claim)
+        # The row is marked red only where the article says the claim itself, not where it reports it.
+        relations = {m.relation or "unknown" for m in claim.matches}
+        matched = (" matched " + " ".join(f"rel-{r}" for r in sorted(relations))) if claim.matches else ""
         return (
             f'<tr class="claim{matched}"><td class="num">{number}</td><td class="claim-text">{esc(claim.text)}</td>'
             f"<td>{who}</td><td>{voice}</td>"
@@ -445,17 +466,32 @@ class _ArticleView:
         )
 
 
-def _match_html(match: KnownClaimMatch) -> str:
-    details = [esc(match.source)]
+def _match_html(match: KnownClaimMatch, claim: Claim) -> str:
+    details = [f"<strong>{esc(verdict_phrase(match))}</strong>"]
     if match.date:
         details.append(esc(match.date))
-    if match.rating:
-        details.append(f"rated <strong>{esc(match.rating)}</strong>")
     link = f" {_link(match.url, 'read it')}" if match.url else ""
+    relation = esc(match.relation or "unknown")
     return (
-        f'<li><div class="match-head"><span class="sim" title="similarity to the article\'s claim">{match.similarity:.2f}</span> '
-        f"{', '.join(details)}{link}</div>"
-        f'<q class="known">{esc(match.claim)}</q></li>'
+        f'<li class="rel-{relation}"><div class="match-head"><span class="sim" title="similarity to the article\'s claim">'
+        f"{match.similarity:.2f}</span> {', '.join(details)}{link}</div>"
+        f'<q class="known">{esc(match.claim)}</q>'
+        f'<div class="relation">{esc(relation_sentence(match, claim))}</div></li>'
+    )
+
+
+def _related_html(claim: Claim) -> str:
+    """Same-topic candidates below the same-claim threshold: neutral, without a verdict."""
+    if not claim.related:
+        return ""
+    items = "".join(
+        f'<li><q>{esc(m.claim)}</q> <span class="muted">{esc(", ".join(x for x in (m.source, m.date) if x))}, '
+        f"similarity {m.similarity:.2f}</span>{' ' + _link(m.url, 'link') if m.url else ''}</li>"
+        for m in claim.related
+    )
+    return (
+        '<details class="related"><summary>Related known claims (same topic, not the same claim; '
+        f"no verdict applies to this sentence)</summary><ul>{items}</ul></details>"
     )
 
 
@@ -575,14 +611,22 @@ th{font-size:.78rem;text-transform:uppercase;letter-spacing:.03em;color:#444;bac
 table.claims-table{table-layout:fixed}
 .c-n{width:2.2rem}.c-claim{width:36%}.c-who{width:15%}.c-voice{width:8.5rem}.c-score{width:6.5rem}
 @media (max-width:960px){table.claims-table{table-layout:auto}}
-tr.matched td:first-child{box-shadow:inset 4px 0 0 #b42318}
+tr.matched td:first-child{box-shadow:inset 4px 0 0 #8a8f96}
+tr.matched.rel-repeats td:first-child{box-shadow:inset 4px 0 0 #b42318}
 .verb{color:var(--muted);font-style:italic}
 .meter{display:inline-block;width:3.2rem;height:.5rem;background:#e6e6e6;border-radius:3px;vertical-align:middle;overflow:hidden}
 .meter span{display:block;height:100%;background:#4a5866}
 ul.matches{list-style:none;margin:0;padding:0}
-ul.matches li{margin:0 0 .55rem;padding:.35rem .5rem;background:#fdf3f2;border-left:3px solid #b42318;border-radius:2px}
+ul.matches li{margin:0 0 .55rem;padding:.35rem .5rem;background:#f4f5f6;border-left:3px solid #8a8f96;border-radius:2px}
+ul.matches li.rel-repeats{background:#fdf3f2;border-left-color:#b42318}
+ul.matches li.rel-rebuts{background:#eef7f0;border-left-color:#2d8a4e}
+.relation{font-size:.8rem;color:#333;margin-top:.15rem}
+details.related{font-size:.8rem;color:var(--muted);margin-top:.3rem}
+details.related ul{margin:.2rem 0 0;padding-left:1rem}
+.kb-coverage{font-size:.85rem}
+.kb-note{font-size:.85rem;background:#fef6d8;border-left:3px solid #d4a514;padding:.3rem .5rem}
 .match-head{font-size:.82rem;color:#333}
-.sim{display:inline-block;background:#b42318;color:#fff;border-radius:3px;padding:0 .3em;margin-right:.2rem}
+.sim{display:inline-block;background:#4a5866;color:#fff;border-radius:3px;padding:0 .3em;margin-right:.2rem}
 q.known{display:block;margin-top:.15rem}
 .band{display:inline-block;padding:.05rem .45rem;border-radius:999px;font-size:.8rem;font-weight:600;white-space:nowrap;border:1px solid}
 .band-very-low{background:#fde2e0;color:#7a1410;border-color:#d92d20}

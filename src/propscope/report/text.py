@@ -19,11 +19,17 @@ from rich.text import Text
 
 from propscope.document import Article, Claim
 from propscope.report.common import (
+    RELATION_STYLES,
     VOICE_LABELS,
     NumberedSpan,
     article_heading,
     components_line,
+    coverage_note,
     crossing_spans,
+    kb_description,
+    no_match_sentence,
+    relation_sentence,
+    verdict_phrase,
     language_warnings,
     numbered_spans,
     one_line,
@@ -153,13 +159,20 @@ class _ArticleReport:
             matched = [(n, c) for n, c in enumerate(claims, start=1) if c.matches]
             text = plural(len(claims), "check-worthy claim") if claims else "no check-worthy claims found"
             if article.has_run("matching") and claims:
-                text += f", {len(matched)} matching known fact-checks or disinformation cases"
+                # How many the article states itself: quoting a known false claim is not spreading it.
+                own = sum(1 for _, c in matched if any(m.relation == "repeats" for m in c.matches))
+                text += f", {len(matched)} the same as known claims" + (f" ({own} in the article's own voice)" if own else "")
             self.line(1, ("Claims: ", "bold"), text)
+            note = coverage_note(article) if article.has_run("matching") else None
+            if note:
+                self.line(2, (note, self.style("yellow")))
             for number, claim in matched[:SUMMARY_ITEMS]:
                 best = max(claim.matches, key=lambda m: m.similarity)
-                rating = f", rated: {one_line(best.rating)}" if best.rating else ""
+                relation = {"repeats": ", in its own voice", "reports": ", reported"}.get(best.relation or "", "")
                 words = textwrap.shorten(one_line(claim.text), 90, placeholder="...")
-                self.line(2, (f"{number}. ", "bold"), f"\u201c{words}\u201d ", (f"~ {one_line(best.source)} {best.similarity:.2f}{rating}", self.style("red")))
+                self.line(2, (f"{number}. ", "bold"), f"\u201c{words}\u201d ",
+                          (f"~ {verdict_phrase(best)} {best.similarity:.2f}{relation}",
+                           self.style(RELATION_STYLES.get(best.relation or "", "").replace("bold ", ""))))
             if len(matched) > SUMMARY_ITEMS:
                 self.line(2, f"and {plural(len(matched) - SUMMARY_ITEMS, 'more matched claim')} below")
         else:
@@ -265,6 +278,7 @@ class _ArticleReport:
         self.section(f"Check-worthy claims ({len(claims)})")
         if not article.has_run("matching"):
             self.line(1, ("Known-claim matching did not run: these claims were not compared with fact-checks.", "italic"))
+        self._coverage()
         for number, claim in enumerate(claims, start=1):
             self.console.print()
             self.line(1, (f"{number}. ", "bold"), f"score {claim.score:.2f}  ", (self._who(claim), "bold"))
@@ -284,23 +298,40 @@ class _ArticleReport:
             return "the article itself (own voice)"
         return f"speaker not identified ({voice})"
 
+    def _coverage(self) -> None:
+        """Which KB the claims were looked up in, what it covers, and whether the article is newer."""
+        info = self.article.knowledge_base
+        if info is None or not self.article.has_run("matching"):
+            return
+        self.line(1, (kb_description(info), self.style("dim")))
+        note = coverage_note(self.article)
+        if note:
+            self.line(1, (note[0].upper() + note[1:], self.style("bold yellow")))
+
     def _matches(self, claim: Claim) -> None:
         if not self.article.has_run("matching"):
             return
         if not claim.matches:
-            self.line(2, ("No known fact-check or disinformation case matches.", self.style("dim")))
-            return
-        self.line(2, ("Matches known claims:", self.style("bold red")))
+            self.line(2, (no_match_sentence(self.article), self.style("dim")))
+        else:
+            self.line(2, ("Same claim as a known case:" if len(claim.matches) == 1 else "Same claim as known cases:",
+                          self.style("bold")))
         for match in sorted(claim.matches, key=lambda m: -m.similarity):
-            details = [one_line(match.source)]
+            details = [verdict_phrase(match)]
             if match.date:
                 details.append(one_line(match.date))
-            if match.rating:
-                details.append(f"rated: {one_line(match.rating)}")
-            self.line(2, "- ", (f"similarity {match.similarity:.2f}", "bold"), "  ", ", ".join(details))
+            self.line(2, "- ", (", ".join(details), "bold"), f"  similarity {match.similarity:.2f}")
             self.line(3, f"\u201c{one_line(match.claim)}\u201d")
             if match.url:
                 self.line(3, (one_line(match.url), self.style("underline")))
+            self.line(3, (relation_sentence(match, claim), self.style(RELATION_STYLES.get(match.relation or "", ""))))
+        if claim.related:
+            self.line(2, ("Related known claims (same topic, not the same claim; no verdict applies to this sentence):",
+                          self.style("dim")))
+            for match in claim.related:  # one line each: the links are in the HTML and JSON reports
+                where = ", ".join(x for x in (one_line(match.source), one_line(match.date)) if x)
+                self.line(2, "- ", (f"\u201c{one_line(match.claim)}\u201d  ({where}, similarity {match.similarity:.2f})",
+                                    self.style("dim")))
 
     def sources(self) -> None:
         article = self.article
