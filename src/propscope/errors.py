@@ -146,3 +146,65 @@ class SourceFormatError(SourceFetchError):
     """A KB source answered with something that is not in the format it publishes."""
 
     code = "E314"
+
+
+class StoreError(PropscopeError):
+    """The store of analyses (SQLite / PostgreSQL) cannot be opened or used."""
+
+    code = "E500"
+    exit_code = 5
+
+
+class StoreNotMigrated(StoreError):
+    code = "E501"
+
+
+class NotFound(InputError):
+    """A stored article, analysis, job or token that does not exist (or that the caller may not see)."""
+
+    code = "E502"
+
+
+class BadCorrection(InputError):
+    """A correction whose target or values do not fit the stored analysis."""
+
+    code = "E503"
+
+
+class Conflict(InputError):
+    """A name that must be unique is taken (an API token's name)."""
+
+    code = "E504"
+
+
+class ApiError(PropscopeError):
+    """A request the REST API refuses; ``status`` is its HTTP status."""
+
+    code = "E600"
+    exit_code = 2
+    status = 400
+
+
+class Unauthorized(ApiError):
+    code = "E601"
+    status = 401
+
+
+class Forbidden(ApiError):
+    code = "E602"
+    status = 403
+
+
+class RateLimited(ApiError):
+    code = "E603"
+    status = 429
+
+
+class RequestTooLarge(ApiError):
+    code = "E604"
+    status = 413
+
+
+class BadRequest(ApiError):
+    code = "E605"
+    status = 422
