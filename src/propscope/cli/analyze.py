@@ -108,6 +108,8 @@ def analyze(
     pager: bool = typer.Option(
         True, "--pager/--no-pager", help="Page a long text report on an interactive terminal."
     ),
+    store: bool = typer.Option(False, "--store", help="Also keep the analyses in the store (see --db)."),
+    db: str | None = typer.Option(None, "--db", help="Store database URL (default: $PROPSCOPE_DB, else $PROPSCOPE_HOME/propscope.db)."),
 ) -> None:
     """Analyse articles and report techniques, claims, known debunks and sources."""
     chosen = report_format(fmt, out)
@@ -129,6 +131,8 @@ def analyze(
     from propscope.runner import analyze_inputs
 
     outcomes = _with_progress(analyze_inputs(inputs, options, batch_size=batch_size))
+    if store:
+        outcomes = _stored(outcomes, options, db)
     first = next(outcomes, None)
     second = next(outcomes, None)
     if first is not None and second is None and first.error is not None:
@@ -153,6 +157,25 @@ def analyze(
         raise typer.Exit(2)
     if failed:
         raise typer.Exit(1)
+
+
+def _stored(outcomes: Iterator[Outcome], options: AnalyzeOptions, url: str | None) -> Iterator[Outcome]:
+    """Each analysed document saved to the store as it is done (once per article and pipeline)."""
+    from propscope.engine import default_analyzer
+    from propscope.store import Store, save_outcome
+
+    database = Store.open(url, migrate=True)
+    signature = default_analyzer(options.config).signature(options.settings)
+    added = known = 0
+    try:
+        for outcome in outcomes:
+            saved = save_outcome(database, outcome, signature)
+            if saved is not None:
+                added, known = (added + 1, known) if saved.created else (added, known + 1)
+            yield outcome
+    finally:
+        database.close()
+    typer.echo(f"propscope: stored {added} new analyses ({known} already in the store)", err=True)
 
 
 def _with_progress(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import click
 
 from propscope import __version__
-from propscope.cli import analyze
+from propscope.cli import analyze, serve
 from propscope.errors import PropscopeError, UsageError
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "ptc": ("propscope.cli.ptc", "SemEval-2020 Task 11 (PTC): predict label files and score them."),
     "claims": ("propscope.cli.claims", "Check-worthy claims: score sentences with the claims model."),
     "kb": ("propscope.cli.kb", "The knowledge base of fact-checks and disinformation cases."),
+    "db": ("propscope.cli.db", "The store of analysed articles (SQLite by default, PostgreSQL with --db)."),
+    "token": ("propscope.cli.token", "API tokens for 'propscope serve' (shown once, stored hashed)."),
 }
 
 
@@ -83,6 +85,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command("analyze")(analyze.analyze)
+app.command("serve")(serve.serve)
 
 
 def _version(value: bool) -> None:

@@ -101,7 +101,8 @@ def _connected(engine: Engine) -> Iterator[Any]:
         with engine.connect() as connection:
             yield connection
     except OperationalError as exc:
-        raise StoreError(f"cannot reach database {redact(str(engine.url))}: {exc.orig}") from exc
+        reason = " ".join(str(exc.orig).split())  # one line: the CLI prints errors on one line
+        raise StoreError(f"cannot reach database {redact(str(engine.url))}: {reason}") from exc
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
