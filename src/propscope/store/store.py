@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Date, Engine, and_, cast, delete, func, literal, select, update
+from sqlalchemy import Date, Engine, and_, cast, delete, func, literal, literal_column, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -420,7 +420,8 @@ class Store:
         if period == "day":
             return day
         if self.dialect == "postgresql":
-            return cast(func.date_trunc(period, day), Date)
+            # the unit as SQL text, not a parameter: PostgreSQL must see the same expression in GROUP BY
+            return cast(func.date_trunc(literal_column(f"'{period}'"), day), Date)
         if period == "week":  # Monday of the week
             return func.date(day, "-6 days", "weekday 1")
         return func.strftime("%Y-%m-01", day)
