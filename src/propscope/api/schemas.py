@@ -72,7 +72,7 @@ class CorrectionBody(BaseModel):
     start: int | None = Field(None, ge=0, le=10_000_000)
     end: int | None = Field(None, ge=0, le=10_000_000)
     speaker: str | None = Field(None, max_length=500)
-    analysis_id: int | None = Field(None, ge=1, le=2**62)
+    analysis_id: int | None = Field(None, ge=1, le=2_147_483_647)
 
 
 def settings_dict(settings: Settings) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from propscope.api.schemas import CorrectionBody
 from propscope.api.security import Principal, require
@@ -15,6 +15,8 @@ from propscope.schema import article_to_dict
 from propscope.store import ArticleQuery, CorrectionRequest
 
 router = APIRouter(tags=["articles"])
+
+MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
 
 Sort = Literal["created", "-created", "date", "-date", "outlet", "-outlet", "title", "-title"]
 
@@ -42,8 +44,8 @@ def list_articles(
 
 @router.get("/v1/articles/{article_id}", summary="A stored article: its document JSON, analyses and corrections")
 def get_article(
-    article_id: int,
-    analysis_id: int | None = Query(None, ge=1, le=2**62, description="Another analysis of the article (default: current)"),
+    article_id: int = Path(..., ge=1, le=MAX_ID),
+    analysis_id: int | None = Query(None, ge=1, le=MAX_ID, description="Another analysis of the article (default: current)"),
     state: AppState = Depends(get_state),
     _who: Principal = Depends(require("reader")),
 ) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def get_article(
 
 @router.delete("/v1/articles/{article_id}", status_code=204, summary="Delete an article, its analyses and corrections (reviewer)")
 def delete_article(
-    article_id: int, state: AppState = Depends(get_state), _who: Principal = Depends(require("reviewer"))
+    article_id: int = Path(..., ge=1, le=MAX_ID), state: AppState = Depends(get_state), _who: Principal = Depends(require("reviewer"))
 ) -> Response:
     state.store.delete(article_id)
     return Response(status_code=204)
@@ -68,7 +70,7 @@ def delete_article(
 
 @router.post("/v1/articles/{article_id}/corrections", status_code=201, summary="Record a reviewer's correction (reviewer)")
 def add_correction(
-    article_id: int, body: CorrectionBody, state: AppState = Depends(get_state), who: Principal = Depends(require("reviewer"))
+    body: CorrectionBody, article_id: int = Path(..., ge=1, le=MAX_ID), state: AppState = Depends(get_state), who: Principal = Depends(require("reviewer"))
 ) -> dict[str, Any]:
     """Targets and actions: ``technique`` accept/reject/relabel/resize/add, ``claim``
     checkworthy/not_checkworthy/speaker, ``match`` confirm/reject. ``index`` is the item's position
@@ -79,6 +81,6 @@ def add_correction(
 
 @router.get("/v1/articles/{article_id}/corrections", summary="The corrections of an article, oldest first")
 def list_corrections(
-    article_id: int, state: AppState = Depends(get_state), _who: Principal = Depends(require("reader"))
+    article_id: int = Path(..., ge=1, le=MAX_ID), state: AppState = Depends(get_state), _who: Principal = Depends(require("reader"))
 ) -> list[dict[str, Any]]:
     return state.store.corrections(article_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 from pydantic import ValidationError
 
 from propscope.api.analysis import BATCH_KINDS, ingest_upload
@@ -92,7 +92,7 @@ def get_job(job_id: str, state: AppState = Depends(get_state), who: Principal = 
 
 @router.get("/v1/jobs/{job_id}/documents/{index}", summary="The result of one document of a job")
 def get_job_document(
-    job_id: str, index: int, state: AppState = Depends(get_state), who: Principal = Depends(require("reader"))
+    job_id: str, index: int = Path(..., ge=0, le=1_000_000), state: AppState = Depends(get_state), who: Principal = Depends(require("reader"))
 ) -> dict[str, Any]:
     job = state.store.job(job_id, None if who.is_admin else who.name)
     item = next((i for i in job.items if i.index == index), None)
