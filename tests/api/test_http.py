@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from propscope.models import cache
+from propscope.store import db as store_db
 
 from .conftest import Api, start
 
@@ -41,7 +42,7 @@ def test_health_version_and_local_docs(api: Api) -> None:
     with api.client() as client:
         assert client.get("/health").json() == {"status": "ok"}
         version = client.get("/v1/version").json()
-        assert version["database"] == {"dialect": "sqlite", "revision": "0002"}
+        assert version["database"] == {"dialect": "sqlite", "revision": store_db.HEAD}
         analyzer = api.running.app.state.propscope.analyzer
         assert version["models"] == analyzer.fingerprints()
         assert set(version["models"]["components"]) >= {"segment", "techniques", "claims"}

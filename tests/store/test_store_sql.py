@@ -89,6 +89,7 @@ def test_stats_by_outlet_and_period(store: Store) -> None:
     assert [(r["period"], r["articles"]) for r in weeks] == [("2024-01-01", 2), ("2024-02-19", 1)]
     months = store.stats(StatsQuery(by_outlet=True, period="month", date_from=dt.date(2024, 2, 1)))
     assert [(r["outlet"], r["period"], r["articles"]) for r in months] == [("BBC", "2024-02-01", 1)]
+    assert {r["period"] for r in store.stats(StatsQuery())} == {None}
     days = store.stats(StatsQuery(by_outlet=False, period="day", outlet="RT"))
     assert [r["period"] for r in days] == ["2024-01-01", "2024-01-03"]
 
@@ -148,6 +149,7 @@ def test_delete_removes_the_article_with_its_analyses_and_corrections(store: Sto
     with pytest.raises(NotFound):
         store.delete(saved.article_id)
     assert count(store, ArticleRow) == 1 and count(store, AnalysisRow) == 1 and count(store, TechniqueSpanRow) == 1
+    assert [(r["articles"], r["technique_spans"]) for r in store.stats(StatsQuery())] == [(1, 1)]
     assert store.get(keep.article_id).article.text == "Another text entirely. Yes."
 
 
@@ -176,3 +178,6 @@ def test_concurrent_writers_lose_nothing_and_duplicate_nothing(store: Store) -> 
     with store._read() as session:
         current = session.execute(select(AnalysisRow.article_id, func.count()).where(AnalysisRow.is_current).group_by(AnalysisRow.article_id)).all()
     assert sorted(n for _, n in current) == [1] * len(texts)  # exactly one current analysis per article
+    (totals,) = store.stats(StatsQuery(by_outlet=False))
+    assert totals["articles"] == len(texts) and totals["period"] is None  # the daily totals followed every swap
+    assert totals["technique_spans"] == len(texts)

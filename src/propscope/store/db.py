@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from propscope.errors import StoreError, StoreNotMigrated
 
 DB_FILE = "propscope.db"
-HEAD = "0002"
+HEAD = "0003"
 
 
 def default_url() -> str:

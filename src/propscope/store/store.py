@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Date, Engine, and_, cast, delete, func, literal, literal_column, select, update
+from sqlalchemy import Date, Engine, and_, cast, delete, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,8 @@ from propscope.errors import BadCorrection, Conflict, InputError, NotFound, Stor
 from propscope.schema import article_from_dict, article_to_dict
 from propscope.store import db
 from propscope.store.tables import (
+    NO_DAY,
+    NO_OUTLET,
     AnalysisRow,
     ArticleRow,
     CitationRow,
@@ -28,6 +30,8 @@ from propscope.store.tables import (
     JobItemRow,
     JobRow,
     MatchRow,
+    StatsDailyRow,
+    StatsDailyTechniqueRow,
     TechniqueCountRow,
     TechniqueSpanRow,
     TokenRow,
@@ -253,10 +257,13 @@ class Store:
             )
             if existing is not None:
                 return Saved(row.id, existing, False)
-            old = list(session.scalars(select(AnalysisRow.id).where(AnalysisRow.article_id == row.id, AnalysisRow.is_current)))
+            old = list(session.scalars(select(AnalysisRow).where(AnalysisRow.article_id == row.id, AnalysisRow.is_current)))
+            for previous in old:
+                self._contribute(session, previous, -1)
             if old:
-                session.execute(update(AnalysisRow).where(AnalysisRow.id.in_(old)).values(is_current=False))
-                session.execute(delete(TechniqueCountRow).where(TechniqueCountRow.analysis_id.in_(old)))
+                ids = [previous.id for previous in old]
+                session.execute(update(AnalysisRow).where(AnalysisRow.id.in_(ids)).values(is_current=False))
+                session.execute(delete(TechniqueCountRow).where(TechniqueCountRow.analysis_id.in_(ids)))
             analysis = AnalysisRow(
                 article_id=row.id, signature=signature, status=status, reason=reason, created=utcnow(), is_current=True,
                 components=document["components"], document=document, outlet=row.outlet, day=row.day, words=row.words,
@@ -266,6 +273,8 @@ class Store:
             session.add(analysis)
             session.flush()
             _add_parts(session, analysis, article)
+            session.flush()
+            self._contribute(session, analysis, +1)
             return Saved(row.id, analysis.id, True)
 
         saved: Saved = self._write(work)
@@ -300,6 +309,8 @@ class Store:
         """Delete an article with its analyses and corrections; :class:`NotFound` if absent."""
 
         def work(session: Session) -> bool:
+            for current in session.scalars(select(AnalysisRow).where(AnalysisRow.article_id == article_id, AnalysisRow.is_current)):
+                self._contribute(session, current, -1)
             analyses = select(AnalysisRow.id).where(AnalysisRow.article_id == article_id)
             session.execute(update(JobItemRow).where(JobItemRow.article_id == article_id).values(article_id=None, analysis_id=None))
             session.execute(delete(CorrectionRow).where(CorrectionRow.article_id == article_id))
@@ -359,37 +370,33 @@ class Store:
         if query.period not in PERIODS:
             raise InputError(f"period must be one of {', '.join(PERIODS)}")
 
-        def keys(outlet_col: Any, day_col: Any) -> list[Any]:
-            columns = []
-            columns.append((outlet_col if query.by_outlet else literal(None)).label("outlet"))
-            columns.append(self._period(day_col, query.period).label("period"))
-            return columns
+        d, t = StatsDailyRow, StatsDailyTechniqueRow
 
-        def filters(outlet_col: Any, day_col: Any) -> list[Any]:
+        def keys(table: Any) -> list[Any]:
+            return [table.outlet_key if query.by_outlet else literal_column("''"), self._period(table.day, query.period)]
+
+        def groups(table: Any) -> list[Any]:  # constants stay out of GROUP BY (PostgreSQL refuses them)
+            found = [table.outlet_key] if query.by_outlet else []
+            return found + ([self._period(table.day, query.period)] if query.period != "none" else [])
+
+        def filters(table: Any) -> list[Any]:
             found = []
             if query.outlet is not None:
-                found.append(outlet_col == query.outlet)
+                found.append(table.outlet_key == query.outlet)
             if query.date_from is not None:
-                found.append(day_col >= query.date_from)
+                found.append(table.day >= query.date_from)
             if query.date_to is not None:
-                found.append(day_col <= query.date_to)
+                found.append(table.day <= query.date_to)
             return found
 
-        a = AnalysisRow
         totals = (
-            select(
-                *keys(a.outlet, a.day), func.count(a.id), func.sum(a.words), func.sum(a.n_techniques),
-                func.sum(a.n_claims), func.sum(a.n_matches), func.sum(a.n_citations),
-            )
-            .where(a.is_current, *filters(a.outlet, a.day))
-            .group_by(*keys(a.outlet, a.day)[: 1 if query.by_outlet else 0], self._period(a.day, query.period))
+            select(*keys(d), func.sum(d.articles), func.sum(d.words), func.sum(d.technique_spans), func.sum(d.claims),
+                   func.sum(d.matches), func.sum(d.citations))
+            .where(*filters(d))
+            .group_by(*groups(d))
+            .having(func.sum(d.articles) > 0)
         )
-        t = TechniqueCountRow
-        per_technique = (
-            select(*keys(t.outlet, t.day), t.technique, func.sum(t.n))
-            .where(*filters(t.outlet, t.day))
-            .group_by(*keys(t.outlet, t.day)[: 1 if query.by_outlet else 0], self._period(t.day, query.period), t.technique)
-        )
+        per_technique = select(*keys(t), t.technique, func.sum(t.n)).where(*filters(t)).group_by(*groups(t), t.technique)
         with self._read() as session:
             rows = session.execute(totals).all()
             techniques = session.execute(per_technique).all()
@@ -397,7 +404,7 @@ class Store:
         for outlet, period, articles, words, spans, claims, matches, citations in rows:
             words = int(words or 0)
             by_key[(outlet, _iso(period))] = {
-                "outlet": outlet,
+                "outlet": outlet if outlet != NO_OUTLET else None,
                 "period": _iso(period),
                 "articles": int(articles),
                 "words": words,
@@ -410,21 +417,40 @@ class Store:
             }
         for outlet, period, technique, n in techniques:
             entry = by_key.get((outlet, _iso(period)))
-            if entry is not None:
+            if entry is not None and n:
                 entry["by_technique"][technique] = _rate(n, entry["words"])
         return sorted(by_key.values(), key=lambda e: (e["outlet"] or "", e["period"] or ""))
 
     def _period(self, day: Any, period: str) -> Any:
+        # literal SQL text, never parameters: PostgreSQL must see the same expression in GROUP BY
         if period == "none":
-            return literal(None)
+            return literal_column("''")
         if period == "day":
             return day
         if self.dialect == "postgresql":
-            # the unit as SQL text, not a parameter: PostgreSQL must see the same expression in GROUP BY
             return cast(func.date_trunc(literal_column(f"'{period}'"), day), Date)
         if period == "week":  # Monday of the week
-            return func.date(day, "-6 days", "weekday 1")
-        return func.strftime("%Y-%m-01", day)
+            return func.date(day, literal_column("'-6 days'"), literal_column("'weekday 1'"))
+        return func.strftime(literal_column("'%Y-%m-01'"), day)
+
+    def _contribute(self, session: Session, analysis: AnalysisRow, sign: int) -> None:
+        """Add (``sign`` +1) or take away (-1) a current analysis' counts in the daily stats tables."""
+        insert = _upsert_for(self.dialect)
+        key = {"outlet_key": analysis.outlet or NO_OUTLET, "day": analysis.day or NO_DAY}
+        values = {"articles": sign, "words": sign * analysis.words, "technique_spans": sign * analysis.n_techniques,
+                  "claims": sign * analysis.n_claims, "matches": sign * analysis.n_matches, "citations": sign * analysis.n_citations}
+        table = StatsDailyRow.__table__
+        statement = insert(table).values(**key, **values)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=list(key), set_={name: table.c[name] + statement.excluded[name] for name in values}))
+        techniques = session.execute(
+            select(TechniqueCountRow.technique, TechniqueCountRow.n).where(TechniqueCountRow.analysis_id == analysis.id)
+        ).all()
+        table = StatsDailyTechniqueRow.__table__
+        for technique, n in techniques:
+            statement = insert(table).values(**key, technique=technique, n=sign * n)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[*key, "technique"], set_={"n": table.c.n + statement.excluded.n}))
 
     # -- corrections -----------------------------------------------------------------------------
     def add_correction(self, article_id: int, request: CorrectionRequest, author: str) -> dict[str, Any]:
@@ -559,6 +585,14 @@ class Store:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _upsert_for(dialect: str) -> Any:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def _add_parts(session: Session, analysis: AnalysisRow, article: Article) -> None:
     counts: dict[str, int] = {}
     for i, span in enumerate(article.techniques):
@@ -632,7 +666,7 @@ def _rate(count: Any, words: int) -> float:
 
 
 def _iso(value: Any) -> str | None:
-    if value is None:
+    if value is None or value == "" or value == NO_DAY:
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()

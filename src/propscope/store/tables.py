@@ -203,3 +203,36 @@ class JobItemRow(Base):
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     analysis_id: Mapped[int | None] = mapped_column(ForeignKey("analyses.id", ondelete="SET NULL"))
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the document to analyse, until done
+
+
+NO_OUTLET = ""  # stats keys cannot be NULL (NULLs never collide in a unique key)
+NO_DAY = dt.date(1, 1, 1)
+
+
+class StatsDailyRow(Base):
+    """Totals of the current analyses per (outlet, day), kept up to date by every save and delete,
+    so that ``stats`` reads a few thousand rows however many articles are stored."""
+
+    __tablename__ = "stats_daily"
+    __table_args__ = (UniqueConstraint("outlet_key", "day", name="uq_stats_daily"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet_key: Mapped[str] = mapped_column(String(300))
+    day: Mapped[dt.date] = mapped_column(Date)
+    articles: Mapped[int] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer)
+    technique_spans: Mapped[int] = mapped_column(Integer)
+    claims: Mapped[int] = mapped_column(Integer)
+    matches: Mapped[int] = mapped_column(Integer)
+    citations: Mapped[int] = mapped_column(Integer)
+
+
+class StatsDailyTechniqueRow(Base):
+    __tablename__ = "stats_daily_techniques"
+    __table_args__ = (UniqueConstraint("outlet_key", "day", "technique", name="uq_stats_daily_techniques"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet_key: Mapped[str] = mapped_column(String(300))
+    day: Mapped[dt.date] = mapped_column(Date)
+    technique: Mapped[str] = mapped_column(String(80))
+    n: Mapped[int] = mapped_column(Integer)
