@@ -152,6 +152,8 @@ def test_jobs_report_progress_and_only_their_owner_sees_them(api: Api) -> None:
         assert upload.status_code == 202, upload.text
         done = wait_for_job(owner, upload.json()["id"])
         assert [d["status"] for d in done["documents"]] == ["ok", "ok"] and done["documents"][0]["source"].startswith("batch.jsonl")
+        empty = owner.post("/v1/jobs/file", files={"file": ("bad.jsonl", b'{"text": ""}\n', "application/jsonl")}).json()
+        assert empty["documents"][0]["status"] == "error" and "propscope-upload" not in json.dumps(empty)
 
 
 class _Page(BaseHTTPRequestHandler):

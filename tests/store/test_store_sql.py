@@ -90,6 +90,9 @@ def test_stats_by_outlet_and_period(store: Store) -> None:
     months = store.stats(StatsQuery(by_outlet=True, period="month", date_from=dt.date(2024, 2, 1)))
     assert [(r["outlet"], r["period"], r["articles"]) for r in months] == [("BBC", "2024-02-01", 1)]
     assert {r["period"] for r in store.stats(StatsQuery())} == {None}
+    store.save(analysed("Undated words here. More.", outlet="RT", date=None), "s")
+    assert sum(r["articles"] for r in store.stats(StatsQuery(period="month"))) == 3  # no period for undated ones
+    assert sum(r["articles"] for r in store.stats(StatsQuery())) == 4
     days = store.stats(StatsQuery(by_outlet=False, period="day", outlet="RT"))
     assert [r["period"] for r in days] == ["2024-01-01", "2024-01-03"]
 

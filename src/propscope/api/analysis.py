@@ -66,8 +66,10 @@ def ingest_upload(state: AppState, filename: str, data: bytes, kinds: set[str]) 
         path.write_bytes(data)
         results = list(load_inputs([str(path)], ingest_options(state)))
     name = Path(filename).name[:200]
-    for result in results:  # the temporary path means nothing to the caller
+    for result in results:  # the temporary path means nothing to the caller (and is not theirs to know)
         result.source = result.source.replace(str(path), name)
+        if result.error is not None:
+            result.error.message = result.error.message.replace(str(path), name)
         if result.article is not None and result.article.metadata.get("source") == str(path):
             result.article.metadata["source"] = name
     return results

@@ -366,7 +366,8 @@ class Store:
     # -- stats -----------------------------------------------------------------------------------
     def stats(self, query: StatsQuery) -> list[dict[str, Any]]:
         """Per outlet and/or period (current analyses only): articles, words, technique spans per 1,000
-        words (overall and per technique), claims, matches and cited sources."""
+        words (overall and per technique), claims, matches and cited sources. Articles without a
+        date count only when there is no period; those without an outlet have ``outlet`` None."""
         if query.period not in PERIODS:
             raise InputError(f"period must be one of {', '.join(PERIODS)}")
 
@@ -380,7 +381,8 @@ class Store:
             return found + ([self._period(table.day, query.period)] if query.period != "none" else [])
 
         def filters(table: Any) -> list[Any]:
-            found = []
+            # undated articles belong to no day, week or month: they count only without a period
+            found = [table.day != NO_DAY] if query.period != "none" else []
             if query.outlet is not None:
                 found.append(table.outlet_key == query.outlet)
             if query.date_from is not None:

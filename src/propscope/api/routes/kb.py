@@ -89,5 +89,6 @@ def import_records(
         "unchanged": report.unchanged,
         "bad": len(report.bad),
         "records": total,
-        "used_by_analysis": target == _kb_path(state),
+        # the matching component opened its KB file when it was built: another file is used after a restart
+        "used_by_analysis": getattr(state.analyzer.components.get("matching"), "path", None) == target,
     }
