@@ -34,8 +34,10 @@ class ServerConfig:
 
     @property
     def loopback(self) -> bool:
-        if self.host in ("localhost", ""):
-            return self.host == "localhost"
+        """Whether the server listens on a loopback address only (a host name other than
+        ``localhost`` counts as not loopback: it may resolve anywhere)."""
+        if self.host == "localhost":
+            return True
         try:
             return ipaddress.ip_address(self.host).is_loopback
         except ValueError:
