@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from propscope.models import cache
+from propscope.schema import SCHEMA_VERSION
 from propscope.store import db as store_db
 
 from .conftest import Api, start
@@ -60,7 +61,7 @@ def test_analyze_returns_the_cli_schema_and_other_settings_load_no_model(api: Ap
         first = client.post("/v1/analyze", json={"text": TEXT, "outlet": "Example Post"})
         assert first.status_code == 200, first.text
         body = first.json()
-        assert body["status"] == "ok" and body["schema_version"] == "1.1" and body["text"] == TEXT
+        assert body["status"] == "ok" and body["schema_version"] == SCHEMA_VERSION and body["text"] == TEXT
         assert body["outlet"] == "Example Post" and "stored" not in body
         assert [run["name"] for run in body["components"]][:3] == ["segment", "techniques", "claims"]
         assert all(run["fingerprint"] for run in body["components"])
