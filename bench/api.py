@@ -3,7 +3,8 @@ stored articles on SQLite and PostgreSQL, and memory per worker.
 
 Usage: python bench/api.py [--requests N] [--rows 10000,100000] [--pg URL] [--skip-analyze] [--skip-stats]
 
-- analyze: the 788-word bench article; in-process ``Analyzer.analyze_text`` (the baseline) and
+- analyze: the 788-word bench article; in-process ``Analyzer.analyze_text`` (the baseline, also
+  timed right before each API request: the pair ran under the same load) and
   ``POST /v1/analyze`` on ``propscope serve --workers W`` (a real server process on a free loopback
   port): p50/p95 of sequential requests, the same with thresholds changed on every call (models must
   not reload), and requests/s with 2 x W concurrent clients; resident memory of each worker.
@@ -82,7 +83,9 @@ def bench_in_process(text: str, requests: int) -> dict[str, float]:
     return {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 0.95)}
 
 
-def bench_server(text: str, workers: int, requests: int, home: Path) -> dict[str, Any]:
+def bench_server(text: str, workers: int, requests: int, home: Path, local: Any = None) -> dict[str, Any]:
+    """``local``: an in-process analyser timed right before each API request, so that the two are
+    compared under the same load (this machine is shared)."""
     port = free_port()
     env = {**os.environ, "PROPSCOPE_HOME": str(home), "PROPSCOPE_DB": f"sqlite:///{home / f'bench-{workers}.db'}"}
     command = [sys.executable, "-m", "propscope", "serve", "--port", str(port), "--workers", str(workers),
@@ -103,8 +106,12 @@ def bench_server(text: str, workers: int, requests: int, home: Path) -> dict[str
         with httpx.Client(base_url=url, timeout=300) as client:
             for _ in range(2 * workers):  # every worker warm (models load at worker start)
                 client.post("/v1/analyze", json={"text": text})
-            same, varied = [], []
+            same, varied, paired = [], [], []
             for i in range(requests):
+                if local is not None:
+                    start = time.perf_counter()
+                    local.analyze_text(text)
+                    paired.append(time.perf_counter() - start)
                 start = time.perf_counter()
                 assert client.post("/v1/analyze", json={"text": text}).status_code == 200
                 same.append(time.perf_counter() - start)
@@ -139,6 +146,7 @@ def bench_server(text: str, workers: int, requests: int, home: Path) -> dict[str
             "workers": workers,
             "p50_ms": 1000 * statistics.median(same),
             "p95_ms": 1000 * percentile(same, 0.95),
+            "in_process_paired_p50_ms": 1000 * statistics.median(paired) if paired else None,
             "varied_settings_p50_ms": 1000 * statistics.median(varied),
             "varied_settings_p95_ms": 1000 * percentile(varied, 0.95),
             "requests_per_s": throughput,
@@ -262,16 +270,21 @@ def main() -> None:
     parser.add_argument("--pg", default=PG_DEFAULT, help="PostgreSQL URL for the stats figures ('' to skip)")
     parser.add_argument("--skip-analyze", action="store_true")
     parser.add_argument("--skip-stats", action="store_true")
+    parser.add_argument("--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2], help="e.g. 1,2")
     args = parser.parse_args()
     figures: dict[str, Any] = {"cpus": os.cpu_count(), "load_average": os.getloadavg()}
     if not args.skip_analyze:
         text = ARTICLE.read_text(encoding="utf-8")
         figures["article_words"] = len(text.split())
+        from propscope.engine import Analyzer
+        from propscope.options import EngineConfig
+
         figures["in_process"] = bench_in_process(text, args.requests)
         print(f"in-process analysis: {json.dumps(figures['in_process'])}", flush=True)
+        local = Analyzer(EngineConfig(threads=2))
         with tempfile.TemporaryDirectory() as home:
-            for workers in (1, 2):
-                figures[f"api_{workers}_worker"] = bench_server(text, workers, args.requests, Path(home))
+            for workers in args.workers:
+                figures[f"api_{workers}_worker"] = bench_server(text, workers, args.requests, Path(home), local)
                 print(f"API, {workers} worker(s): {json.dumps(figures[f'api_{workers}_worker'])}", flush=True)
     if not args.skip_stats:
         figures["stats"] = bench_stats([int(r) for r in args.rows.split(",")], args.pg or None)

@@ -162,3 +162,29 @@ def test_match_options_limit_the_matches(tmp_path: Path) -> None:
     for claim in claims:
         assert len(claim["matches"]) <= 1
         assert all(match["similarity"] >= 0.65 for match in claim["matches"])
+
+
+def test_reports_say_which_kb_and_warn_about_articles_newer_than_it(tmp_path: Path) -> None:
+    """The shipped KB ends 2021-02-18: a 2022 article's report says so, and words 'no match' with it."""
+    from propscope.kb.paths import shipped_kb_path
+
+    if not shipped_kb_path().is_file():
+        pytest.skip("the shipped KB is not built in this tree")
+    record = {"id": "bucha", "date": "2022-04-05", "text": "Russian officials said the massacre in Bucha was staged "
+              "by Ukraine. The White Helmets staged the chemical attack in Douma, Fars News wrote."}
+    batch = tmp_path / "news.jsonl"
+    batch.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    home = tmp_path / "home"  # no KB of the user's own: the shipped one is used
+    env_args = ("env", f"PROPSCOPE_HOME={home}", sys.executable, "-m", "propscope")
+    done = subprocess.run([*env_args, "analyze", str(batch), "--format", "json"], capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    line = json.loads(done.stdout)
+    kb = line["knowledge_base"]
+    assert (kb["kind"], kb["last_date"], kb["sources"][0]["name"]) == ("shipped", "2021-02-18", "EUvsDisinfo")
+    matched = [m for c in line["claims"] for m in c["matches"]]
+    assert all(m["verdict"] == "disinformation case" and m["relation"] in ("repeats", "reports") for m in matched)
+    text = subprocess.run([*env_args, "analyze", str(batch)], capture_output=True, timeout=300).stdout.decode()
+    flat = " ".join(text.split())
+    assert "Known claims were looked up in the knowledge base shipped with propscope: 10,892 records" in flat
+    assert "Note: the knowledge base ends 2021-02-18 and the article is dated 2022-04-05" in flat
+    assert "rated: disinformation" not in flat

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Voice = Literal["own", "direct", "reported"]
+# How the article relates to a known claim it matches: it states it in its own voice, or attributes it
+# to someone (quotes or reports it). "rebuts" (calls it false) is reserved: cue words cannot tell it
+# (eval/rebuttal_cues), a later stance model may.
+Relation = Literal["repeats", "reports", "rebuts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,15 @@ class TechniqueSpan:
 
 @dataclass(slots=True)
 class KnownClaimMatch:
-    """A claim of the knowledge base that matches a claim of the article."""
+    """A claim of the knowledge base that matches a claim of the article.
+
+    ``rating`` is the KB record's rating field as imported; ``verdict`` is what the source itself says
+    of the claim, in its words (EUvsDisinfo: "disinformation case"; a ClaimReview: its
+    ``reviewRating``), or None where the data has no verdict (the CheckThat! Snopes claims).
+    ``same_claim`` is true for the same claim, false for a related one (same topic, not the same claim,
+    so no verdict applies to the article's sentence). ``relation`` says whether the article repeats
+    or reports the known claim (None where attribution did not run).
+    """
 
     kb_id: str
     claim: str
@@ -52,6 +64,10 @@ class KnownClaimMatch:
     date: str | None
     similarity: float
     rating: str | None = None
+    verdict: str | None = None
+    same_claim: bool = True
+    rerank_score: float | None = None
+    relation: Relation | None = None
 
 
 @dataclass(slots=True)
@@ -69,6 +85,7 @@ class Claim:
     speaker_end: int | None = None
     matches: list[KnownClaimMatch] = field(default_factory=list)
     priority: float | None = None  # how likely fact-checkers pick it, in context (claims-context model)
+    related: list[KnownClaimMatch] = field(default_factory=list)  # same topic, not the same claim
 
 
 @dataclass(slots=True)
@@ -108,6 +125,33 @@ class ComponentRun:
     fingerprint: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class KBSourceInfo:
+    """One source of the knowledge base a match was looked up in, and its date range."""
+
+    name: str
+    records: int
+    first_date: str | None = None
+    last_date: str | None = None
+
+
+@dataclass(slots=True)
+class KnowledgeBaseInfo:
+    """Which knowledge base the claims were looked up in, and what it covers.
+
+    ``kind`` is ``shipped`` (the EUvsDisinfo KB inside the package), ``user`` (the user's default KB)
+    or ``file`` (a KB given with ``--kb``); ``path`` is the file.
+    """
+
+    kind: str
+    path: str
+    records: int
+    first_date: str | None = None
+    last_date: str | None = None
+    sources: list[KBSourceInfo] = field(default_factory=list)
+    updated_at: str | None = None
+
+
 @dataclass(slots=True)
 class Article:
     """One article: its text as ingested, metadata, and the annotations components add."""
@@ -128,6 +172,7 @@ class Article:
     citations: list[Citation] = field(default_factory=list)
     publisher: Publisher | None = None
     components: list[ComponentRun] = field(default_factory=list)
+    knowledge_base: KnowledgeBaseInfo | None = None  # set by matching: the KB and what it covers
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -102,13 +102,15 @@ class Analyzer:
         settings = settings or RunSettings()
         if settings.components is None:
             return Pipeline(list(self.components.values()))
-        from propscope.components import REGISTRY, UnknownComponent
+        from propscope.components import REGISTRY, UnknownComponent, with_requirements
 
         known = set(REGISTRY) | set(self.components)
         unknown = [name for name in settings.components if name not in known]
         if unknown:
             raise UnknownComponent(f"unknown component '{unknown[0]}'; known: {', '.join(sorted(known))}")
-        return Pipeline([c for name, c in self.components.items() if name in settings.components])
+        # what the named components need is added ("claims" needs the sentences of "segment")
+        wanted = set(settings.components) | set(with_requirements(n for n in settings.components if n in REGISTRY))
+        return Pipeline([c for name, c in self.components.items() if name in wanted])
 
     def missing(self, settings: RunSettings | None = None) -> list[str]:
         """Components the settings name explicitly that cannot run here."""
@@ -169,12 +171,10 @@ class Analyzer:
     ) -> Iterator[Outcome]:
         """One :class:`Outcome` per ingest result, in input order; batches model calls."""
         settings = settings or RunSettings()
-        pipeline = self.pipeline(settings)
-        missing = self.missing(settings)
         pending: list[tuple[str, Article]] = []
         for result in results:
             if result.error is not None or result.article is None:
-                yield from self._flush(pipeline, pending, settings, missing)
+                yield from self._flush(pending, settings)
                 pending = []
                 error = result.error or PropscopeError("no article and no error")
                 yield Outcome.failed(result.source, error)
@@ -182,15 +182,15 @@ class Analyzer:
             try:
                 check_language(result.article, self.config.languages, settings.force_language)
             except PropscopeError as exc:
-                yield from self._flush(pipeline, pending, settings, missing)
+                yield from self._flush(pending, settings)
                 pending = []
                 yield Outcome.failed(result.source, exc)
                 continue
             pending.append((result.source, result.article))
             if len(pending) >= batch_size:
-                yield from self._flush(pipeline, pending, settings, missing)
+                yield from self._flush(pending, settings)
                 pending = []
-        yield from self._flush(pipeline, pending, settings, missing)
+        yield from self._flush(pending, settings)
 
     def run_inputs(
         self,
@@ -202,11 +202,13 @@ class Analyzer:
         """Analyse every document the inputs name (files, URLs, '-', JSONL/CSV, directories)."""
         return self.run(load_inputs(inputs, ingest or IngestOptions()), settings, batch_size)
 
-    def _flush(
-        self, pipeline: Pipeline, pending: list[tuple[str, Article]], settings: RunSettings, missing: list[str]
-    ) -> Iterator[Outcome]:
+    def _flush(self, pending: list[tuple[str, Article]], settings: RunSettings) -> Iterator[Outcome]:
         if not pending:
             return
+        # Built at the first document that passed ingest and the language gate, not before: a missing
+        # file or a refused language is reported without importing a model's code (cli issue 14).
+        pipeline = self.pipeline(settings)
+        missing = self.missing(settings)
         started = time.perf_counter()
         result = pipeline.run_batch([article for _, article in pending], settings)
         count = len(pending)

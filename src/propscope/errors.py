@@ -22,6 +22,14 @@ class PropscopeError(Exception):
         return f"{self.code} {self.message}"
 
 
+class UsageError(PropscopeError):
+    """The command line is wrong: an unknown option, a value out of range, a missing argument, options
+    that contradict each other."""
+
+    code = "E003"
+    exit_code = 2
+
+
 class InputError(PropscopeError):
     """Something is wrong with the input the user gave."""
 
@@ -108,6 +116,36 @@ class DataError(PropscopeError):
 
     code = "E400"
     exit_code = 2
+
+
+class SourceConfigError(KnowledgeBaseError):
+    """The sources of ``kb update`` are not configured, or badly (a missing API key included)."""
+
+    code = "E310"
+
+
+class SourceFetchError(KnowledgeBaseError):
+    """A KB source could not be fetched: network error, time-out, HTTP error."""
+
+    code = "E311"
+
+
+class SourceQuotaExceeded(SourceFetchError):
+    """A KB source answered HTTP 429: the request quota is used up (or requests came too fast)."""
+
+    code = "E312"
+
+
+class SourceAccessDenied(SourceFetchError):
+    """A KB source refused access (HTTP 401/403, or an API key it does not accept)."""
+
+    code = "E313"
+
+
+class SourceFormatError(SourceFetchError):
+    """A KB source answered with something that is not in the format it publishes."""
+
+    code = "E314"
 
 
 class StoreError(PropscopeError):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+# Languages the shipped models were trained on; others are refused unless forced.
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en",)
 
 
 @dataclass(slots=True)
@@ -61,7 +63,7 @@ class AnalyzeOptions:
     """Every option in one object (kept for callers of the earlier API); see ``config`` and ``settings``."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     force_language: bool = False
     technique_model: Path | None = None
     claim_model: Path | None = None

@@ -15,6 +15,8 @@ from propscope.document import (
     Citation,
     Claim,
     ComponentRun,
+    KBSourceInfo,
+    KnowledgeBaseInfo,
     KnownClaimMatch,
     Link,
     Publisher,
@@ -23,7 +25,7 @@ from propscope.document import (
 )
 from propscope.errors import BadRecord
 
-SCHEMA_VERSION = "1.2"  # 1.1: components[].fingerprint; 1.2: publisher
+SCHEMA_VERSION = "1.3"  # 1.1: components[].fingerprint; 1.2: publisher; 1.3: claims[].related, verdict/relation/same_claim in matches, knowledge_base
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -54,13 +56,23 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         citations=[Citation(**c) for c in data.get("citations", [])],
         publisher=Publisher(**data["publisher"]) if data.get("publisher") else None,
         components=[ComponentRun(**c) for c in data.get("components", [])],
+        knowledge_base=_kb_from_dict(data.get("knowledge_base")),
     )
+
+
+def _kb_from_dict(data: dict[str, Any] | None) -> KnowledgeBaseInfo | None:
+    if not data:
+        return None
+    fields = dict(data)
+    sources = [KBSourceInfo(**s) for s in fields.pop("sources", [])]
+    return KnowledgeBaseInfo(**fields, sources=sources)
 
 
 def _claim_from_dict(data: dict[str, Any]) -> Claim:
     fields = dict(data)
     matches = [KnownClaimMatch(**m) for m in fields.pop("matches", [])]
-    return Claim(**fields, matches=matches)
+    related = [KnownClaimMatch(**m) for m in fields.pop("related", [])]
+    return Claim(**fields, matches=matches, related=related)
 
 
 def dumps(article: Article, indent: int | None = 2) -> str:

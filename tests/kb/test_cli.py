@@ -26,9 +26,19 @@ def test_import_twice_search_stats(tmp_path: Path, kb_fixtures: Path, capsys: py
     assert len(hits) == 2 and hits[0]["kb_id"] == "euvsdisinfo:navalny-poisoning-is-a-western-provocation"
     assert hits[0]["url"].startswith("https://euvsdisinfo.eu/report/") and 0 < hits[0]["similarity"] <= 1
 
-    assert main(["kb", "stats", "--kb", str(kb)]) == 0
+    assert main(["kb", "stats", "--kb", str(kb), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["records"] == 3 and stats["embedded"] == 3 and stats["sources"] == {"EUvsDisinfo": 3}
+    assert stats["coverage"]["last_date"] == "2020-10-08" and stats["coverage"]["updated_at"]
+
+    assert main(["kb", "stats", "--kb", str(kb)]) == 0
+    words = capsys.readouterr().out
+    assert "It holds 3 known claims from 1 source, dated 2016-05-02 to 2020-10-08:" in words
+    assert "  - EUvsDisinfo: 3 records, 2016-05-02 to 2020-10-08 (imported with euvsdisinfo)" in words
+    assert "Claims first made after 2020-10-08 cannot match" in words
+    assert "Dense index: 3 of 3 records embedded" in words and "{" not in words
+    # A KB given with --kb is not what analyze uses by default: stats says so and names the default.
+    assert "'propscope analyze' uses " in words and "not this one (pass --kb to use it)" in words
 
 
 def test_csv_import_with_map(tmp_path: Path, kb_fixtures: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,9 +95,15 @@ def test_import_without_kb_starts_from_the_shipped_kb(kb_fixtures: Path, capsys:
         pytest.skip("the shipped KB is not built in this tree")
     assert main(["kb", "import", "checkthat2022", str(kb_fixtures / "vclaims")]) == 0
     assert user_kb_path().is_file()
-    assert main(["kb", "stats"]) == 0
-    stats = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    capsys.readouterr()
+    assert main(["kb", "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
     assert stats["sources"]["Snopes"] == 2 and stats["sources"]["EUvsDisinfo"] > 10000
+    assert stats["kind"] == "user" and stats["is_analyze_default"]
+    assert main(["kb", "stats"]) == 0
+    words = capsys.readouterr().out
+    assert ": your knowledge base." in words and "'propscope analyze' uses this knowledge base" in words
+    assert "  - Snopes: 2 records" in words and "  - EUvsDisinfo: 10,892 records, 2015-01-06 to 2021-02-18" in words
 
 
 def test_missing_kb_is_a_coded_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,3 +123,18 @@ def test_build_default_from_fixture_folder(tmp_path: Path, kb_fixtures: Path, ca
     text = capsys.readouterr().out
     assert "euvsdisinfo: 3 records" in text and "checkthat2022: 2 records" in text and "5 records" in text
     assert main(["kb", "build-default", "--data", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+
+
+def test_stats_of_the_shipped_kb_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    if not shipped_kb_path().is_file():
+        pytest.skip("the shipped KB is not built in this tree")
+    assert main(["kb", "stats"]) == 0
+    words = capsys.readouterr().out
+    assert words.startswith(f"{shipped_kb_path()}: the knowledge base shipped with propscope.")
+    assert "It holds 10,892 known claims from 1 source, dated 2015-01-06 to 2021-02-18:" in words
+    assert "'propscope analyze' uses this knowledge base (no --kb needed)." in words
+    assert "You have no knowledge base of your own yet" in words
+    # No path is printed that does not exist.
+    for token in words.split():
+        if token.startswith("/"):
+            assert Path(token.rstrip(":.,")).exists(), token

@@ -6,7 +6,17 @@ Also renders a sample report for a visual check: ``python -m tests.report.sample
 from __future__ import annotations
 
 
-from propscope.document import Article, Citation, Claim, ComponentRun, KnownClaimMatch, Segment, TechniqueSpan
+from propscope.document import (
+    Article,
+    Citation,
+    Claim,
+    ComponentRun,
+    KBSourceInfo,
+    KnowledgeBaseInfo,
+    KnownClaimMatch,
+    Segment,
+    TechniqueSpan,
+)
 
 from propscope.runner import Outcome
 
@@ -19,6 +29,16 @@ ALL_COMPONENTS = [
     ComponentRun("citations", "0.1.0"),
     ComponentRun("matching", "0.1.0"),
 ]
+
+# What the shipped KB covers (the figures of resources/kb/euvsdisinfo.kb.sqlite).
+SHIPPED_KB = KnowledgeBaseInfo(
+    kind="shipped",
+    path="/site-packages/propscope/resources/kb/euvsdisinfo.kb.sqlite",
+    records=10892,
+    first_date="2015-01-06",
+    last_date="2021-02-18",
+    sources=[KBSourceInfo("EUvsDisinfo", 10892, "2015-01-06", "2021-02-18")],
+)
 
 TEXT = (
     "Moscow dismisses Bucha 'provocation'\n"
@@ -105,6 +125,8 @@ def build_article() -> Article:
                         "2022-04-05",
                         0.87,
                         "disinformation",
+                        verdict="disinformation case",
+                        relation="reports",
                     ),
                     KnownClaimMatch(
                         "snopes-42",
@@ -113,6 +135,7 @@ def build_article() -> Article:
                         "javascript:alert('match')",
                         None,
                         0.61,
+                        relation="reports",
                     ),
                 ],
             ),
@@ -133,6 +156,7 @@ def build_article() -> Article:
             Citation("Example Blog", None, None, 0, 6, "link"),
         ],
         components=list(ALL_COMPONENTS),
+        knowledge_base=SHIPPED_KB,
     )
 
 

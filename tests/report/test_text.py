@@ -48,7 +48,10 @@ def test_sections_and_markers(article: Article) -> None:
     assert "[5] Loaded language 0.93 “monstrous forgery”" in flat_report
     assert "Foreign Minister Sergey Lavrov said (reported speech)" in flat_report
     assert "the article itself (own voice)" in flat_report
-    assert "similarity 0.87 EUvsDisinfo, 2022-04-05, rated: disinformation" in flat_report
+    assert "EUvsDisinfo disinformation case, 2022-04-05 similarity 0.87" in flat_report
+    assert "Snopes (no verdict in the data) similarity 0.61" in flat_report
+    assert "The article attributes this claim to Foreign Minister Sergey Lavrov: it reports the claim" in flat_report
+    assert "rated: disinformation" not in flat_report
     assert "https://euvsdisinfo.eu/report/bucha-staged/" in flat_report
     assert "Reliability very low (0.18)" in flat_report
     assert "Reliability unrated: not in the ratings" in flat_report

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from propscope.models import ModelDir, OnnxModel, load_model_dir, load_tokenizer, packaged_model_path
-from propscope.models.windows import length_sorted_batches
+from propscope.models.tokens import id_batches
 
 TASK = "claims"
 DEFAULT_MODEL = "claims"
@@ -43,13 +43,17 @@ class ClaimScorer:
 
     def score_all(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Scores of every head, ``[len(texts), len(labels)]``; batches group texts of similar length."""
-        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        if not texts:
-            return out
-        for rows, feeds in length_sorted_batches(self.tokenizer, texts, batch_size):
-            out[rows] = self.model.run(feeds)["scores"]
-        return out
+        encodings = self.tokenizer.encode_batch([text or " " for text in texts], add_special_tokens=False)
+        return self.score_all_tokens([np.asarray(e.ids, dtype=np.int64) for e in encodings], batch_size)
 
     def score(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """The user-facing check-worthiness score (0 to 1) of each text."""
         return self.score_all(texts, batch_size)[:, self.score_index]
+
+    def score_all_tokens(self, sequences: list[np.ndarray], batch_size: int = 32) -> np.ndarray:
+        """:meth:`score_all` of texts given as content token ids (an article's tokens, sliced per sentence)."""
+        out = np.zeros((len(sequences), len(self.labels)), dtype=np.float32)
+        cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
+        for rows, feeds in id_batches(sequences, cls_id, sep_id, self.model_dir.max_length, batch_size):
+            out[rows] = self.model.run(feeds, ["scores"])["scores"]
+        return out

@@ -1,20 +1,28 @@
-"""``propscope analyze INPUT... [--format text|json|html] [--out PATH]``."""
+"""``propscope analyze INPUT... [--format text|json|html] [--out PATH]``.
+
+Options are checked here, before any input is read or model loaded, so that a mistake on the command
+line is one line on stderr within a fraction of a second. This module imports only typer and the
+standard library at import time: the reports (rich) and the pipeline (numpy, ONNX Runtime, spaCy) are
+imported when the command runs.
+"""
 
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
-from propscope.errors import PropscopeError
+from propscope.errors import PropscopeError, UsageError
 from propscope.options import DEFAULT_MAX_BYTES, AnalyzeOptions, IngestOptions
-from propscope.report import render_html, render_json_lines, render_text
-from propscope.runner import Outcome, analyze_inputs
+
+if TYPE_CHECKING:
+    from propscope.runner import Outcome
 
 
 class Format(str, Enum):
@@ -23,11 +31,52 @@ class Format(str, Enum):
     html = "html"
 
 
+# The report format an output file's suffix stands for.
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".json": Format.json,
+    ".jsonl": Format.json,
+    ".ndjson": Format.json,
+    ".txt": Format.text,
+}
+
+
+def report_format(fmt: Format | None, out: Path | None) -> Format:
+    """``--format`` if given, else the one ``--out``'s suffix names, else text; a contradiction is an error."""
+    implied = SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
+    if fmt is None:
+        return implied or Format.text
+    if implied is not None and implied is not fmt:
+        raise UsageError(
+            f"--format {fmt.value} contradicts the output file {out} (a {implied.value} suffix): "
+            f"use -f {implied.value}, or an output name that fits {fmt.value}"
+        )
+    return fmt
+
+
+def component_names(value: str | None) -> tuple[str, ...] | None:
+    """``--components a,b`` as names; unknown names are refused before anything loads."""
+    if value is None:
+        return None
+    from propscope.components import check_component_names
+
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    if not names:
+        raise UsageError("--components names no component (e.g. --components segment,claims)")
+    check_component_names(names)
+    return names
+
+
 def analyze(
     inputs: list[str] = typer.Argument(
-        ..., help="Files (.txt, .html, .jsonl, .csv), directories, http(s) URLs, or '-' for stdin.", show_default=False
+        ..., help="Files (.txt, .html, .jsonl, .csv), directories, http(s) URLs, or '-' for stdin.",
+        show_default=False,
+        metavar="INPUT...",
     ),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Report format."),
+    fmt: Format | None = typer.Option(
+        None, "--format", "-f", help="Report format (default: from the --out suffix, else text).", show_default=False
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
     technique_model: Path | None = typer.Option(None, "--technique-model", help="Technique model directory."),
     claim_model: Path | None = typer.Option(None, "--claim-model", help="Check-worthiness model directory."),
@@ -39,7 +88,9 @@ def analyze(
         0.0, "--technique-shift", min=-1.0, max=1.0, help="Add to every technique threshold (negative: more spans)."
     ),
     components: str | None = typer.Option(
-        None, "--components", help="Comma-separated components to run (default: all)."
+        None,
+        "--components",
+        help="Comma-separated components to run (default: all); those they need are added.",
     ),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Refuse larger inputs."),
     allow_private: bool = typer.Option(
@@ -54,10 +105,14 @@ def analyze(
     ),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Articles per model batch."),
     threads: int | None = typer.Option(None, "--threads", min=1, help="CPU threads per model (default: up to 4)."),
+    pager: bool = typer.Option(
+        True, "--pager/--no-pager", help="Page a long text report on an interactive terminal."
+    ),
     store: bool = typer.Option(False, "--store", help="Also keep the analyses in the store (see --db)."),
     db: str | None = typer.Option(None, "--db", help="Store database URL (default: $PROPSCOPE_DB, else $PROPSCOPE_HOME/propscope.db)."),
 ) -> None:
     """Analyse articles and report techniques, claims, known debunks and sources."""
+    chosen = report_format(fmt, out)
     options = AnalyzeOptions(
         ingest=IngestOptions(
             max_bytes=max_bytes, allow_private=allow_private, timeout_s=timeout, text_column=text_column
@@ -71,8 +126,10 @@ def analyze(
         kb_top_k=matches,
         kb_min_similarity=match_threshold,
         threads=threads,
-        components=tuple(c.strip() for c in components.split(",")) if components else None,
+        components=component_names(components),
     )
+    from propscope.runner import analyze_inputs
+
     outcomes = _with_progress(analyze_inputs(inputs, options, batch_size=batch_size))
     if store:
         outcomes = _stored(outcomes, options, db)
@@ -93,7 +150,7 @@ def analyze(
                 failed.append(outcome)
             yield outcome
 
-    _write_report(counted(), fmt, out)
+    _write_report(counted(), chosen, out, pager)
     for outcome in failed:
         typer.echo(f"propscope: skipped {outcome.source}: {outcome.error}", err=True)
     if total and len(failed) == total:
@@ -137,16 +194,21 @@ def _with_progress(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
             yield outcome
 
 
-def _write_report(outcomes: Iterator[Outcome], fmt: Format, out: Path | None) -> None:
+def _write_report(outcomes: Iterator[Outcome], fmt: Format, out: Path | None, pager: bool) -> None:
     """JSON and text are written as each document is done (nothing is lost if a long batch stops);
-    the HTML page needs every document first."""
+    the HTML page needs every document first, and so does a paged terminal report."""
+    if fmt is Format.text and out is None and pager and sys.stdout.isatty() and sys.stdin.isatty():
+        _page_text(list(outcomes))
+        return
+    from propscope.report import render_html, render_json_lines, render_text
+
     try:
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
         sink: TextIO = sys.stdout if out is None else out.open("w", encoding="utf-8")
     except OSError as exc:
         raise PropscopeError(f"cannot write {out}: {exc.strerror}") from exc
-    colour = out is None and sys.stdout.isatty()
+    colour = out is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     try:
         if fmt is Format.html:
             sink.write(render_html(list(outcomes)))
@@ -155,10 +217,43 @@ def _write_report(outcomes: Iterator[Outcome], fmt: Format, out: Path | None) ->
                 if fmt is Format.json:
                     sink.write(render_json_lines([outcome]))
                 else:
-                    sink.write(render_text([outcome], colour=colour))
+                    sink.write(render_text([outcome], colour=colour, width=_terminal_width() if out is None else None))
                 sink.flush()
     finally:
         if sink is not sys.stdout:
             sink.close()
     if out is not None:
         typer.echo(f"propscope: wrote {out}", err=True)
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when stdout is one (``COLUMNS`` wins, as everywhere), else the report's default."""
+    if "COLUMNS" in os.environ:
+        try:
+            return max(40, int(os.environ["COLUMNS"]))
+        except ValueError:
+            return None
+    if not sys.stdout.isatty():
+        return None
+    try:
+        return max(40, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except OSError:
+        return None
+
+
+def _page_text(outcomes: list[Outcome]) -> None:
+    """The colour report through the user's pager (``$PAGER``, else ``less -R``) when it is taller than
+    the terminal; short reports print directly."""
+    from propscope.report import render_text
+
+    colour = "NO_COLOR" not in os.environ
+    report = render_text(outcomes, colour=colour, width=_terminal_width())
+    height = os.get_terminal_size(sys.stdout.fileno()).lines
+    if report.count("\n") < height - 1:
+        sys.stdout.write(report)
+        return
+    import click
+
+    if "PAGER" not in os.environ and "LESS" not in os.environ:
+        os.environ["LESS"] = "-R"  # keep the colours; click's default pager call is plain 'less'
+    click.echo_via_pager(report, color=colour)

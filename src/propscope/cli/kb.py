@@ -1,4 +1,4 @@
-"""``propscope kb import|search|stats|run|score|build-default``: the knowledge base of known claims."""
+"""``propscope kb import|update|search|stats|run|score|build-default``: the knowledge base of known claims."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import typer
 from propscope.errors import KnowledgeBaseError
 from propscope.eval.retrieval import RunLine, format_scores, read_qrels, read_queries, read_run, score_run, write_run
 from propscope.kb.build import DEFAULT_SOURCES, build_kb
+from propscope.kb.coverage import record_coverage
 from propscope.kb.importers import IMPORTERS, read_source
 from propscope.kb.importers.csv import parse_map
 from propscope.kb.paths import default_kb_path, shipped_kb_path, user_kb_path, writable_kb_path
@@ -84,6 +85,7 @@ def import_command(
     with KnowledgeBase.open(target, readonly=False, embedder_path=embedder) as base, _progress() as progress:
         report = base.import_rows(rows, progress)
         total = base.store.count()
+        record_coverage(base.store)
     for bad in report.bad:
         typer.echo(f"propscope: skipped {path.name} {bad}", err=True)
     typer.echo(
@@ -121,15 +123,76 @@ def _asdict(match: object) -> dict[str, object]:
 
 
 @app.command("stats")
-def stats_command(kb: Path | None = KB_OPTION) -> None:
-    """Counts by source and importer, dates, size and embedding status of the knowledge base."""
-    from propscope.kb.store import KBStore
+def stats_command(
+    kb: Path | None = KB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="The same facts as one JSON object."),
+) -> None:
+    """What the knowledge base holds and covers (sources, dates, updates), and which KB analyze uses."""
+    from propscope.kb.describe import describe_kb, kb_facts
 
     path = _readable(kb)
-    with KBStore(path, readonly=True) as store:
-        stats = store.stats()
-    stats["default"] = {"user": str(user_kb_path()), "shipped": str(shipped_kb_path())}
-    typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+    if as_json:
+        typer.echo(json.dumps(kb_facts(path), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(describe_kb(path))
+
+
+@app.command("update")
+def update_command(
+    kb: Path | None = typer.Option(None, "--kb", help="Knowledge base to update (default: your KB, started from the shipped one)."),
+    config: Path | None = typer.Option(None, "--config", help="Sources file (default: $PROPSCOPE_HOME/sources.toml)."),
+    only: list[str] = typer.Option([], "--only", help="Run only the configured source of this name (repeatable)."),
+    claimreview: list[str] = typer.Option([], "--claimreview", help="A ClaimReview page or feed URL (repeatable)."),
+    factcheck_query: list[str] = typer.Option([], "--factcheck-query", help="A Google Fact Check Tools query (repeatable)."),
+    euvsdisinfo: bool = typer.Option(False, "--euvsdisinfo", help="The EUvsDisinfo database online."),
+    api_key: str | None = typer.Option(None, "--api-key", help="Fact Check Tools API key (else $GOOGLE_FACTCHECK_API_KEY)."),
+    language: str | None = typer.Option(None, "--language", help="Fact Check Tools languageCode, e.g. en."),
+    max_pages: int | None = typer.Option(None, "--max-pages", min=1, help="Pages per source in this run."),
+    embedder: Path | None = EMBEDDER_OPTION,
+) -> None:
+    """Fetch new fact-checks and cases from the configured sources (ClaimReview, Fact Check Tools, EUvsDisinfo)."""
+    from propscope.kb.update import ad_hoc_sources, config_path, load_config, run_update
+
+    overrides: dict[str, object] = {}
+    if max_pages is not None:
+        overrides["max_pages"] = max_pages
+    factcheck: dict[str, object] = dict(overrides)
+    if api_key:
+        factcheck["api_key"] = api_key
+    if language:
+        factcheck["language"] = language
+    extra = {"claimreview": overrides, "google-factcheck": factcheck, "euvsdisinfo": overrides}
+    sources = list(ad_hoc_sources(claimreview, factcheck_query, euvsdisinfo, extra))
+    if not sources or config is not None:
+        configured = load_config(config or config_path())
+        if only:
+            unknown = set(only) - {s.name for s in configured}
+            if unknown:
+                raise KnowledgeBaseError(f"no configured source named {', '.join(sorted(unknown))}")
+            configured = [s for s in configured if s.name in only]
+        for source in configured:
+            source.options.update(extra.get(source.kind, {}))
+        sources = configured + sources
+    target = writable_kb_path(kb)
+    with KnowledgeBase.open(target, readonly=False, embedder_path=embedder) as base, _progress() as progress:
+        results = run_update(base, sources, progress)
+        total = base.store.count()
+    failed = 0
+    for result in results:
+        r = result.report
+        seen = result.counts.get("seen", 0)
+        line = (f"{result.name}: {r.added} added, {r.updated} updated, {r.unchanged} unchanged, {seen} already seen, "
+                f"{len(r.bad)} bad rows skipped ({result.requests} requests, {result.seconds:.1f} s)")
+        typer.echo(line)
+        for bad in r.bad:
+            typer.echo(f"propscope: skipped {result.name} {bad}", err=True)
+        if result.error is not None:
+            failed += 1
+            typer.echo(f"propscope: error {result.error.code}: source '{result.name}': {result.error.message}", err=True)
+    typer.echo(f"{total} records in {target}")
+    if failed:
+        # Every source failed: the update did nothing (exit 4, a KB problem); some failed: exit 1, as a batch.
+        raise typer.Exit(results[0].error.exit_code if failed == len(results) and results[0].error else 1)
 
 
 @app.command("run")

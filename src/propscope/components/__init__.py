@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from propscope.errors import PropscopeError
 from propscope.options import AnalyzeOptions, EngineConfig
@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
 
 class UnknownComponent(PropscopeError):
     code = "E002"
+    exit_code = 2  # a name the user typed (--components)
 
 
 def component_class(name: str) -> type[Component]:
@@ -39,13 +40,43 @@ def component_class(name: str) -> type[Component]:
     return getattr(module, class_name)
 
 
+def check_component_names(names: Iterable[str]) -> None:
+    """Refuse names no component has (cheap: no component module is imported)."""
+    unknown = [name for name in names if name not in REGISTRY]
+    if unknown:
+        raise UnknownComponent(
+            f"unknown component{'s' if len(unknown) > 1 else ''} {', '.join(repr(n) for n in unknown)}; "
+            f"known: {', '.join(REGISTRY)}"
+        )
+
+
+def with_requirements(names: Iterable[str]) -> list[str]:
+    """``names`` plus the components that assign what they require, in pipeline order
+    (``claims`` needs the sentences of ``segment``, ``matching`` the claims of ``claims``)."""
+    names = list(names)
+    check_component_names(names)
+    provider = {slot: name for name in reversed(REGISTRY) for slot in component_class(name).assigns}
+    wanted: set[str] = set()
+
+    def add(name: str) -> None:
+        if name not in wanted:
+            wanted.add(name)
+            for slot in component_class(name).requires:
+                if slot in provider:
+                    add(provider[slot])
+
+    for name in names:
+        add(name)
+    added = sorted(wanted - set(names))
+    if added:
+        log.info("components %s added: the components asked for need them", ", ".join(added))
+    return [name for name in REGISTRY if name in wanted]
+
+
 def build_components(config: EngineConfig, names: Sequence[str] | None = None) -> dict[str, Component]:
     """The components named (default: all) that can run here, built from ``config``, in pipeline
     order. Building loads no model: models load on first use. A skipped component is logged."""
-    wanted = tuple(names) if names else tuple(REGISTRY)
-    unknown = [name for name in wanted if name not in REGISTRY]
-    if unknown:
-        raise UnknownComponent(f"unknown component '{unknown[0]}'; known: {', '.join(REGISTRY)}")
+    wanted = tuple(with_requirements(names)) if names else tuple(REGISTRY)
     components: dict[str, Component] = {}
     for name in REGISTRY:
         if name not in wanted:

@@ -30,6 +30,7 @@ first sentence that carries attribution.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -145,18 +146,33 @@ _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
 
 
 def load_nlp() -> Any:
-    """The spaCy pipeline with only the parts attribution needs, loaded once per process and version."""
-    import spacy
+    """The spaCy pipeline with only the parts attribution needs, loaded once per process and version.
+
+    thinc (under spaCy) imports PyTorch whenever it is installed (the [train] extra), which tripled the
+    cost of the first article (``import spacy`` 2.8 s CPU with torch, 0.9 s without, busy 2-core
+    machine); the parser and tagger run on numpy, so torch is hidden while spaCy is imported and
+    importable again afterwards.
+    """
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" raise ImportError
+    try:
+        import spacy
+    finally:
+        if hide_torch and sys.modules.get("torch", False) is None:
+            del sys.modules["torch"]
 
     return load_once("spacy", None, lambda: spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE), SPACY_MODEL, _spacy_version())
 
 
 def _spacy_version() -> str | None:
+    # the installed model's version from its metadata: importing spaCy for it costs a second or more
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        import spacy.util
-    except ImportError:
+        return version(SPACY_MODEL)
+    except PackageNotFoundError:
         return None
-    return spacy.util.get_package_version(SPACY_MODEL)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -616,11 +632,10 @@ class Attributor(Component):
         super().__init__(config)
 
     def available(self) -> bool:
-        try:
-            import spacy.util
-        except ImportError:
-            return False
-        return spacy.util.is_package(SPACY_MODEL)
+        # find_spec, not "import spacy": building a pipeline must not cost spaCy's import (a second or more)
+        from importlib.util import find_spec
+
+        return find_spec("spacy") is not None and find_spec(SPACY_MODEL) is not None
 
     def fingerprint(self, settings: RunSettings | None = None) -> str:
         return combine(self.name, self.version, SPACY_MODEL, _spacy_version(), SPACY_EXCLUDE)

@@ -19,6 +19,7 @@ from propscope.claims.scorer import ClaimScorer, default_model_path
 from propscope.document import Article, Claim
 from propscope.errors import ModelNotFound
 from propscope.models.cache import combine, dir_fingerprint, file_fingerprint, load_once
+from propscope.models.tokens import shared_tokenizer
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
 
@@ -75,14 +76,21 @@ class ClaimDetector(Component):
     def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
         texts: list[str] = []
         owners: list[tuple[int, int]] = []
+        sequences = []
+        scorer = self.scorer
+        shared = shared_tokenizer(scorer.model_dir.tokenizer_path)
         for a_index, article in enumerate(articles):
+            ranges = []
             for s_index, sentence in enumerate(article.sentences):
                 text = article.text[sentence.start : sentence.end]
                 if text.strip():
                     texts.append(text)
                     owners.append((a_index, s_index))
-        heads = self.scorer.score_all(texts) if texts else None
-        scores = heads[:, self.scorer.score_index] if heads is not None else []
+                    ranges.append((sentence.start, sentence.end))
+            # the sentences' tokens are sliced from the article's, which the technique model made already
+            sequences.extend(shared.pieces(article.text, ranges) if ranges else [])
+        heads = scorer.score_all_tokens(sequences) if sequences else None
+        scores = heads[:, scorer.score_index] if heads is not None else []
         priorities = self._priorities(articles, owners, texts, heads)
         threshold = self.threshold_for(settings)
         claims: list[list[Claim]] = [[] for _ in articles]

@@ -1,10 +1,16 @@
 """Known-claim matching: every claim of an article looked up in the knowledge base of fact-checks.
 
 The KB is ``config.kb_path`` or the default one (the user's built KB, else the EUvsDisinfo KB that
-ships with the package). All claim texts of a ``pipe`` call are embedded in one batch; each claim keeps
-up to ``settings.kb_top_k`` hits whose cosine similarity reaches the "likely the same claim" threshold:
-``settings.kb_min_similarity`` if given, else the threshold calibrated on the CheckThat! 2022 dev split
-and stored in the embedder's model directory (``thresholds.same_claim``).
+ships with the package). All claim texts of a ``pipe`` call are searched in one batch. A hit is the
+*same claim* when the re-ranker says so (``hit.same_claim`` of a hit with a ``rerank_score``), or,
+for a hit it did not score (or a search without one), when its cosine similarity reaches the
+threshold: ``settings.kb_min_similarity`` if given, else the one calibrated and stored in the
+embedder's model directory (``thresholds.same_claim``).
+Same-claim hits become ``claim.matches`` (at most ``settings.kb_top_k``); the best other hits close to
+the threshold become ``claim.related``, which reports show apart and without a verdict.
+
+Each match says what its source says of the claim (``verdict``) and how the article relates to it
+(``relation``): an article that quotes a false claim reports it, it does not repeat it.
 """
 
 from __future__ import annotations
@@ -12,23 +18,35 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from propscope.document import Article
+import numpy as np
+
+from propscope.document import Article, Claim, KBSourceInfo, KnowledgeBaseInfo, KnownClaimMatch, Relation
 from propscope.errors import KnowledgeBaseError
+from propscope.kb.text import clean_query
 from propscope.models.cache import combine, dir_fingerprint, file_fingerprint, load_once
+from propscope.models.tokens import shared_tokenizer
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.pipeline import Component
+
+if TYPE_CHECKING:
+    from propscope.kb.record import KBRecord
+    from propscope.kb.search import Hit, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
 FALLBACK_THRESHOLD = 0.7
-
+# Hits this far below the same-claim cosine threshold may still be shown as related (same topic);
+# further down they are noise (on examples/article.txt, hits 0.05-0.1 below were mostly other topics).
+RELATED_MARGIN = 0.05
+RELATED_MAX = 2
 
 class KnownClaimMatcher(Component):
     name = "matching"
-    version = "1"
+    version = "2"
     requires = ("claims",)
-    assigns = ("matches",)
+    assigns = ("matches", "knowledge_base")
 
     def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
         super().__init__(config)
@@ -39,13 +57,20 @@ class KnownClaimMatcher(Component):
     def available(self) -> bool:
         return self.path is not None and self.path.is_file()
 
-    def _knowledge_base(self):  # type: ignore[no-untyped-def]
+    def _knowledge_base(self) -> KnowledgeBase:
         from propscope.kb.search import KnowledgeBase
 
         if self.path is None or not self.path.is_file():
             raise KnowledgeBaseError(f"no knowledge base at {self.path}")
         path = self.path
         return load_once("kb", path, lambda: KnowledgeBase.open(path, readonly=True))
+
+    @property
+    def info(self) -> KnowledgeBaseInfo:
+        """The KB this matcher searches and what it covers (computed once per KB file)."""
+        assert self.path is not None
+        path = self.path
+        return load_once("kb-coverage", path, lambda: knowledge_base_info(self._knowledge_base(), path))
 
     @property
     def threshold(self) -> float:
@@ -73,15 +98,111 @@ class KnownClaimMatcher(Component):
     def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
         settings = self.settings_for(settings)
         claims = [claim for article in articles for claim in article.claims]
-        if not claims:
+        # Without attribution every claim has the default voice "own": no relation can be told then.
+        attributed = {id(c) for a in articles if a.has_run("attribution") for c in a.claims}
+        if not self.available():
             return list(articles)
         kb = self._knowledge_base()
+        info = self.info
+        for article in articles:
+            article.knowledge_base = info
+        if not claims:
+            return list(articles)
         top_k = max(1, settings.kb_top_k)
         threshold = self.threshold_for(settings)
-        results = kb.search_many([claim.text for claim in claims], k=top_k)
+        vectors = self._claim_vectors(kb, articles)
+        results = kb.search_many([claim.text for claim in claims], k=top_k + RELATED_MAX, vectors=vectors)
         for claim, hits in zip(claims, results, strict=True):
-            claim.matches = [hit.to_match() for hit in hits if hit.similarity >= threshold]
+            claim.matches, claim.related = [], []
+            for hit in hits:
+                if _is_same_claim(hit, threshold):
+                    if len(claim.matches) < top_k:
+                        claim.matches.append(_match(hit, claim, True, id(claim) in attributed))
+                elif hit.similarity >= threshold - RELATED_MARGIN and len(claim.related) < RELATED_MAX:
+                    claim.related.append(_match(hit, claim, False, False))
         return list(articles)
+
+    @staticmethod
+    def _claim_vectors(kb, articles: Sequence[Article]) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+        """The claims' embeddings from the article's tokens (the technique model tokenised it already).
+
+        A claim that query cleaning changes beyond whitespace (links, @handles, #tags) is tokenised
+        from its cleaned text, as the KB search would do it."""
+        embedder = getattr(kb, "embedder", None)
+        if embedder is None or not kb.dense_ready or getattr(embedder, "tokenizer_path", None) is None:
+            return None  # the KB searches lexically, or embeds in its own way
+        shared = shared_tokenizer(embedder.tokenizer_path)
+        sequences = []
+        for article in articles:
+            for claim, ids in zip(article.claims, shared.pieces(article.text, [(c.start, c.end) for c in article.claims]), strict=True):
+                cleaned = clean_query(claim.text)
+                same = claim.text == article.text[claim.start : claim.end] and cleaned == " ".join(claim.text.split())
+                sequences.append(ids if same else shared.encode(cleaned))
+        return embedder.encode_tokens(sequences)
+
+
+def _is_same_claim(hit: Hit, threshold: float) -> bool:
+    """The re-ranker's decision where it scored the hit; else the cosine threshold of these settings
+    (so that --match-threshold still applies to hits the re-ranker did not score, or without one)."""
+    if getattr(hit, "rerank_score", None) is not None:
+        return bool(getattr(hit, "same_claim", False))
+    return hit.similarity >= threshold
+
+
+def _match(hit: Hit, claim: Claim, same: bool, attributed: bool) -> KnownClaimMatch:
+    match = hit.to_match()
+    # A related claim is another claim: its source's verdict does not apply to the article's sentence.
+    match.verdict = verdict_of(hit.record) if same else None
+    match.same_claim = same
+    score = getattr(hit, "rerank_score", None)
+    match.rerank_score = None if score is None else round(float(score), 4)
+    match.relation = relation_of(claim) if same and attributed else None
+    return match
+
+
+def verdict_of(record: KBRecord) -> str | None:
+    """What the record's source says of the claim, in the source's words; None where the data has none.
+
+    EUvsDisinfo documents cases of pro-Kremlin disinformation: it does not rate claims on a scale, so a
+    match is "a disinformation case". A ClaimReview or Fact Check Tools record keeps the fact-checker's
+    own rating ("False", "Pants on Fire", "3/5"). The CheckThat! Snopes claims carry no verdict.
+    """
+    if record.importer.startswith("euvsdisinfo") or record.source == "EUvsDisinfo":
+        return "disinformation case"
+    if record.rating:
+        return record.rating
+    return None
+
+
+def relation_of(claim: Claim) -> Relation | None:
+    """Whether the article repeats (its own voice) or reports (attributes to a speaker) the known claim.
+
+    "Rebuts" is not inferred: cue words ("no evidence", "falsely", "debunked") are used by propaganda
+    against the truth as often as by fact-checks against falsehoods. On PPN, every sentence a cue rule
+    called a rebuttal was not one (``eval/rebuttal_cues``), so only attribution decides here.
+    """
+    if claim.voice in ("direct", "reported"):
+        return "reports"
+    if claim.voice == "own":
+        return "repeats"
+    return None
+
+
+def knowledge_base_info(kb: KnowledgeBase, path: Path) -> KnowledgeBaseInfo:
+    """The KB's kind (shipped, the user's, a given file), path and coverage, for reports."""
+    from propscope.kb.coverage import read_coverage
+    from propscope.kb.paths import kb_kind
+
+    coverage = read_coverage(kb.store)
+    return KnowledgeBaseInfo(
+        kind=kb_kind(path),
+        path=str(path),
+        records=coverage.records,
+        first_date=coverage.first_date,
+        last_date=coverage.last_date,
+        sources=[KBSourceInfo(s.name, s.records, s.first_date, s.last_date) for s in coverage.sources],
+        updated_at=coverage.updated_at,
+    )
 
 
 def same_claim_threshold(embedder: object) -> float:

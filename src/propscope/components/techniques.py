@@ -19,6 +19,7 @@ from propscope.errors import BadModelDirectory, InputError, ModelNotFound
 from propscope.models import ModelDir, OnnxModel, load_model_dir, packaged_model_path
 from propscope.models.cache import combine, dir_fingerprint, load_once
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
+from propscope.models.tokens import shared_tokenizer
 from propscope.pipeline import Component
 from propscope.ptc import tagging
 from propscope.ptc.evaluate import classify_spans
@@ -47,6 +48,7 @@ class TechniqueModel:
         self.gap = int(model.extra.get("gap", 0))
         self.onnx = OnnxModel(onnx_path or model.onnx_path, threads=threads)
         self.tokenizer = tagging.load_article_tokenizer(str(model.tokenizer_path))
+        self.shared = shared_tokenizer(model.tokenizer_path)  # the article's tokens, shared with other models
         head_file = model.extra.get("span_head_file")
         self.span_head: dict[str, np.ndarray] | None = None
         if head_file:
@@ -61,20 +63,27 @@ class TechniqueModel:
         return cls(load_model_dir(path, task=TASK), threads=threads)
 
     # -- token outputs ---------------------------------------------------------------------------
-    def _run(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        result = self.onnx.run({"input_ids": input_ids, "attention_mask": attention_mask})
-        return result["token_logits"], result.get("hidden")
+    def _runner(self, with_hidden: bool) -> tagging.WindowRunner:
+        # The hidden states (windows x 256 x 384 floats) are only for span classification: not fetched otherwise.
+        names = ["token_logits", "hidden"] if with_hidden else ["token_logits"]
+
+        def run(input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+            result = self.onnx.run({"input_ids": input_ids, "attention_mask": attention_mask}, names)
+            return result["token_logits"], result.get("hidden")
+
+        return run
 
     def outputs(self, texts: Sequence[str], with_hidden: bool = False) -> list[ArticleOutputs]:
         """Run every window of every text through the model, in as few ONNX runs as memory allows."""
         return tagging.article_outputs(
-            self._run,
+            self._runner(with_hidden),
             self.tokenizer,
             texts,
             self.model.max_length,
             self.model.stride,
             windows_per_run=WINDOWS_PER_RUN,
             with_hidden=with_hidden,
+            tokenised=self.shared.texts(list(texts)),
         )
 
     # -- spans -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from propscope.errors import InputNotFound
+from propscope.kb.coverage import record_coverage
 from propscope.kb.importers import read_source
 from propscope.kb.search import KnowledgeBase, Progress
 from propscope.kb.store import ImportReport
@@ -52,6 +53,7 @@ def build_kb(
             if progress is not None:
                 progress(f"imported {kind}", report.reports[kind].read, report.reports[kind].read)
         kb.embed_missing(progress)
+        record_coverage(kb.store)
         report.records = kb.store.count()
         if compact:
             kb.store.compact()

@@ -16,6 +16,7 @@ import numpy as np
 from propscope.errors import ModelNotFound
 from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
 from propscope.models.runtime import OnnxModel
+from propscope.models.tokens import id_batches
 from propscope.models.windows import length_sorted_batches, load_tokenizer
 
 EMBEDDER_TASK = "sentence-embedding"
@@ -29,6 +30,7 @@ class Embedder:
     def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int = 128, threads: int | None = None):
         self.model = OnnxModel(onnx_path, threads=threads)
         self.tokenizer = load_tokenizer(tokenizer_path, max_length=max_length)
+        self.tokenizer_path = tokenizer_path
         self.max_length = max_length
         self.fingerprint = _file_hash(onnx_path)
         self.model_dir: ModelDir | None = None
@@ -51,13 +53,22 @@ class Embedder:
         if not texts:
             return out
         for rows, feeds in length_sorted_batches(self.tokenizer, texts, batch_size):
-            result = self.model.run(feeds)
-            vectors = next(iter(result.values()))
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            out[rows] = vectors / np.maximum(norms, 1e-12)
+            out[rows] = self._vectors(feeds)
             if progress is not None:
                 progress(len(rows))
         return out
+
+    def encode_tokens(self, sequences: list[np.ndarray], batch_size: int = 64) -> np.ndarray:
+        """:meth:`encode` of texts given as content token ids (an article's tokens, sliced per claim)."""
+        out = np.zeros((len(sequences), DIMENSION), dtype=np.float32)
+        cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
+        for rows, feeds in id_batches(sequences, cls_id, sep_id, self.max_length, batch_size):
+            out[rows] = self._vectors(feeds)
+        return out
+
+    def _vectors(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        vectors = self.model.run(feeds, self.model.output_names[:1])[self.model.output_names[0]]
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def default_embedder_path() -> Path:

@@ -49,3 +49,13 @@ def writable_kb_path(path: Path | None) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shipped_kb_path(), target)
     return target
+
+
+def kb_kind(path: Path) -> str:
+    """``shipped`` (the KB in the package), ``user`` (the user's default KB) or ``file`` (any other)."""
+    resolved = Path(path).resolve()
+    if resolved == shipped_kb_path().resolve():
+        return "shipped"
+    if resolved == user_kb_path().resolve():
+        return "user"
+    return "file"

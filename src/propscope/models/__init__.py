@@ -1,15 +1,29 @@
-"""Model directories, ONNX Runtime sessions and tokenisation windows (no PyTorch needed)."""
+"""Model directories, ONNX Runtime sessions and tokenisation windows (no PyTorch needed).
 
-from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
-from propscope.models.runtime import OnnxModel
-from propscope.models.windows import Windows, encode_windows, load_tokenizer
+The names below are imported on first use (PEP 562): ``propscope.models.cache`` is needed by every
+pipeline, ONNX Runtime, numpy and tokenizers only once a model runs, and a command that stops at a
+missing file should not pay for them.
+"""
 
-__all__ = [
-    "ModelDir",
-    "OnnxModel",
-    "Windows",
-    "encode_windows",
-    "load_model_dir",
-    "load_tokenizer",
-    "packaged_model_path",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "ModelDir": "propscope.models.modeldir",
+    "load_model_dir": "propscope.models.modeldir",
+    "packaged_model_path": "propscope.models.modeldir",
+    "OnnxModel": "propscope.models.runtime",
+    "Windows": "propscope.models.windows",
+    "encode_windows": "propscope.models.windows",
+    "load_tokenizer": "propscope.models.windows",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'propscope.models' has no attribute {name!r}")

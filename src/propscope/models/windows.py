@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
+from propscope.models.tokens import id_batches
+
 
 def load_tokenizer(path: Path, max_length: int, stride: int = 0) -> Tokenizer:
     """Load ``tokenizer.json`` and set our own truncation and padding (the shipped files pad to 128)."""
@@ -81,20 +83,10 @@ def encode_windows(tokenizer: Tokenizer, texts: list[str], pad_to: int | None = 
 def length_sorted_batches(
     tokenizer: Tokenizer, texts: list[str], batch_size: int
 ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
-    """Short texts (sentences, claims) in batches of similar length, padded only to each batch's longest.
-
-    Yields the row indices of ``texts`` in the batch and the model feeds; sorting by length keeps
-    padding, and so wasted encoder work, small.
-    """
-    encodings = tokenizer.encode_batch([text or " " for text in texts])
-    order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-    for begin in range(0, len(order), batch_size):
-        rows = order[begin : begin + batch_size]
-        length = max(len(encodings[i].ids) for i in rows)
-        ids = np.zeros((len(rows), length), dtype=np.int64)
-        mask = np.zeros((len(rows), length), dtype=np.int64)
-        for row, index in enumerate(rows):
-            sequence = encodings[index].ids
-            ids[row, : len(sequence)] = sequence
-            mask[row, : len(sequence)] = 1
-        yield rows, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    """Short texts (sentences, claims) in batches of similar length, truncated as ``tokenizer`` is set to
+    truncate, padded only to each batch's longest (see :func:`propscope.models.tokens.id_batches`)."""
+    max_length = (tokenizer.truncation or {}).get("max_length") or 1 << 30
+    encodings = tokenizer.encode_batch([text or " " for text in texts], add_special_tokens=False)
+    sequences = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
+    cls_id, sep_id = int(tokenizer.token_to_id("[CLS]")), int(tokenizer.token_to_id("[SEP]"))
+    yield from id_batches(sequences, cls_id, sep_id, max_length, batch_size)

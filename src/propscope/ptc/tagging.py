@@ -18,23 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 from tokenizers import Tokenizer
+
+from propscope.models.tokens import TokenisedText, tokenise_texts
 
 # The organisers trimmed gold spans of these characters (README of PTC v2); we trim predictions alike.
 TRIM_CHARS = " \n\r\t.,:;"
 
 
-@dataclass(slots=True)
-class TokenisedArticle:
-    """Token ids and character offsets of a whole article (no special tokens)."""
-
-    ids: np.ndarray  # [n] int64
-    offsets: np.ndarray  # [n, 2] int64
-
-    def __len__(self) -> int:
-        return int(self.ids.shape[0])
+# Token ids and character offsets of a whole article (no special tokens).
+TokenisedArticle = TokenisedText
 
 
 @dataclass(slots=True)
@@ -63,13 +59,7 @@ def load_article_tokenizer(path: str) -> Tokenizer:
 
 
 def tokenise(tokenizer: Tokenizer, texts: list[str]) -> list[TokenisedArticle]:
-    encodings = tokenizer.encode_batch(texts, add_special_tokens=False)
-    articles = []
-    for encoding in encodings:
-        ids = np.asarray(encoding.ids, dtype=np.int64)
-        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
-        articles.append(TokenisedArticle(ids, offsets))
-    return articles
+    return tokenise_texts(tokenizer, texts)
 
 
 def window_starts(n_tokens: int, content: int, overlap: int) -> list[int]:
@@ -207,12 +197,14 @@ def bridge_gaps(mask: np.ndarray, gap: int) -> np.ndarray:
 
 
 # Function words that carry no technique on their own: a span made only of them ("a", "Who", "of the")
-# is a stray token of a longer phrase, not something to show a fact-checker or to score.
-try:
-    from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
-except ImportError:  # spaCy is optional at inference; a short list covers the common cases
-    _SPACY_STOP_WORDS = frozenset()
-STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS) | frozenset(
+# is a stray token of a longer phrase, not something to show a fact-checker or to score. spaCy's list,
+# copied into resources/ (importing spaCy for it cost seconds on every start).
+def _read_stop_words() -> frozenset[str]:
+    lines = (resources.files("propscope") / "resources" / "stop_words_en.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+STOP_WORDS: frozenset[str] = _read_stop_words() | frozenset(
     "a an the of to in on at by for from with and or but nor so as is are was were be been it its this that "
     "these those who whom whose which what when where why how i you he she we they me him her us them my "
     "your his our their not no".split()
@@ -413,11 +405,13 @@ def article_outputs(
     overlap: int,
     windows_per_run: int = 32,
     with_hidden: bool = False,
+    tokenised: list[TokenisedArticle] | None = None,
 ) -> list[ArticleOutputs]:
-    """Cut every text into windows, run them in chunks of ``windows_per_run``, average per token."""
+    """Cut every text into windows, run them in chunks of ``windows_per_run``, average per token
+    (``tokenised``: the texts' tokens where the caller has them already)."""
     cls_id = int(tokenizer.token_to_id("[CLS]"))
     sep_id = int(tokenizer.token_to_id("[SEP]"))
-    articles = tokenise(tokenizer, list(texts))
+    articles = tokenised if tokenised is not None else tokenise(tokenizer, list(texts))
     if not articles:
         return []
     batch = build_windows(articles, max_length, overlap, cls_id, sep_id)

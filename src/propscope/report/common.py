@@ -6,7 +6,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from propscope.document import Article, Citation, TechniqueSpan
+from propscope.dates import parse_day
+from propscope.document import Article, Citation, Claim, KnowledgeBaseInfo, KnownClaimMatch, TechniqueSpan
+from propscope.options import SUPPORTED_LANGUAGES
 from propscope.techniques import BY_NAME, Technique
 
 VOICE_LABELS: dict[str, str] = {
@@ -158,3 +160,102 @@ def unique_sources(citations: list[Citation]) -> list[Citation]:
 def verb_first(verb: str | None) -> bool:
     """Attributions such as "according to" read before the speaker ("according to Reuters")."""
     return bool(verb) and verb.lower().startswith(("according", "as reported", "as stated", "citing"))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 span``, ``2 spans``; ``many`` for irregular plurals."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def language_warnings(article: Article) -> list[str]:
+    """What a reader must know before trusting an analysis: text in a language the models never saw
+    (only possible with --force-language) gives spans, scores and matches that mean little."""
+    if article.language is None or article.language in SUPPORTED_LANGUAGES:
+        return []
+    return [
+        f"This text looks like '{article.language}', not English: the models were trained on English only, so "
+        "the technique spans, claim scores and matches below are not meaningful (analysed with --force-language)."
+    ]
+
+
+# A source rated below this is one a fact-checker should not rely on (the "low" and "very low" bands).
+WEAK_RELIABILITY = 0.4
+
+
+def weakest_sources(citations: list[Citation], limit: int = 3) -> list[Citation]:
+    """The least reliable rated sources, weakest first, only those rated below :data:`WEAK_RELIABILITY`."""
+    rated = [c for c in unique_sources(citations) if c.reliability is not None and c.reliability < WEAK_RELIABILITY]
+    return sorted(rated, key=lambda c: (c.reliability, c.start))[:limit]
+
+
+# -- known-claim matches and KB coverage: one wording for every report format ---------------------------
+
+RELATION_STYLES: dict[str, str] = {"repeats": "bold red", "reports": "bold yellow", "rebuts": "bold green"}
+
+
+def relation_sentence(match: KnownClaimMatch, claim: Claim) -> str:
+    """How the article relates to a known claim it matches, in words a reader cannot take for an accusation
+    of spreading it when the article only reports it."""
+    if match.relation == "repeats":
+        return "The article makes this claim in its own voice."
+    if match.relation == "reports":
+        who = one_line(claim.speaker) if claim.speaker else "a speaker it does not name"
+        return f"The article attributes this claim to {who}: it reports the claim, it does not state it in its own voice."
+    if match.relation == "rebuts":
+        return "The article calls this claim false."
+    return "Who makes the claim in the article was not analysed."
+
+
+def verdict_phrase(match: KnownClaimMatch) -> str:
+    """What the match's source says of the claim, as the source words it."""
+    source = one_line(match.source)
+    if match.verdict is None:
+        return f"{source} (no verdict in the data)"
+    verdict = one_line(match.verdict)
+    if verdict == "disinformation case":
+        return f"{source} disinformation case"
+    return f"{source} rated it \u201c{verdict}\u201d"
+
+
+def kb_description(info: KnowledgeBaseInfo) -> str:
+    """Which KB the claims were looked up in and what it covers, in one sentence."""
+    where = {
+        "shipped": "the knowledge base shipped with propscope",
+        "user": f"your knowledge base ({one_line(info.path)})",
+    }.get(info.kind, f"the knowledge base {one_line(info.path)}")
+    sources = "; ".join(
+        f"{one_line(s.name)} {s.records:,}" + (f", {_range(s.first_date, s.last_date)}" if s.last_date else "")
+        for s in info.sources[:6]
+    )
+    if len(info.sources) > 6:
+        sources += f"; {len(info.sources) - 6} more sources"
+    span = f", {_range(info.first_date, info.last_date)}" if info.last_date else ", undated"
+    return f"Known claims were looked up in {where}: {info.records:,} records{span} ({sources})."
+
+
+def coverage_note(article: Article) -> str | None:
+    """A warning when the article may be newer than the KB: then a missing match means little."""
+    info = article.knowledge_base
+    if info is None or not info.last_date:
+        return None
+    ends = f"the knowledge base ends {info.last_date}"
+    if not article.date:
+        return f"note: the article has no date, and {ends}: claims newer than that cannot match."
+    day, last = parse_day(article.date), parse_day(info.last_date)
+    if day is None:
+        return f"note: the article's date \u201c{one_line(article.date)}\u201d could not be read, and {ends}."
+    if last is not None and day > last:
+        return f"note: {ends} and the article is dated {day.isoformat()}: claims newer than that cannot match."
+    return None
+
+
+def no_match_sentence(article: Article) -> str:
+    """What a claim without a match means, with the coverage caveat where the article is newer than the KB."""
+    info = article.knowledge_base
+    if info is not None and info.last_date and coverage_note(article) is not None:
+        return f"No known case matches; note: the knowledge base ends {info.last_date}."
+    return "No known fact-check or disinformation case matches."
+
+
+def _range(first: str | None, last: str | None) -> str:
+    return f"{first} to {last}" if first and first != last else f"{last}"

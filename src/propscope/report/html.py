@@ -17,10 +17,16 @@ from urllib.parse import urlsplit
 from propscope import __version__ as propscope_version
 from propscope.document import Article, Claim, KnownClaimMatch
 from propscope.report.common import (
+    coverage_note,
+    kb_description,
+    no_match_sentence,
+    relation_sentence,
+    verdict_phrase,
     VOICE_LABELS,
     NumberedSpan,
     Piece,
     article_heading,
+    language_warnings,
     numbered_spans,
     verb_first,
     sweep,
@@ -240,8 +246,12 @@ class _ArticleView:
             ran = "none"
         facts.append(("Components", ran))
         meta = "".join(f"<div><dt>{label}</dt><dd>{value}</dd></div>" for label, value in facts)
+        warnings = "".join(
+            f'<p class="warning" role="alert"><strong>Warning:</strong> {esc(w)}</p>' for w in language_warnings(article)
+        )
         return (
             f'<header class="doc-head"><h2 id="{self.anchor}-h">{esc(article_heading(article, self.source))}</h2>'
+            f"{warnings}"
             f'<p class="glance">{self.glance()}</p>'
             f'<dl class="meta">{meta}</dl></header>'
         )
@@ -258,8 +268,11 @@ class _ArticleView:
             matched = sum(1 for c in article.claims if c.matches)
             claim_bit = f"{len(article.claims)} check-worthy claim{'s' if len(article.claims) != 1 else ''}"
             if matched:
+                # Say how many the article states itself: a report that quotes false claims is not spreading them.
+                own = sum(1 for c in article.claims if any(m.relation == "repeats" for m in c.matches))
                 claim_bit += (
-                    f", <strong>{matched} resembling {'a known fact-check or disinformation case' if matched == 1 else 'known fact-checks or disinformation cases'}</strong>"
+                    f", <strong>{matched} the same as {'a known claim' if matched == 1 else 'known claims'}</strong>"
+                    + (f" ({own} in the article's own voice)" if own else "")
                 )
             bits.append(claim_bit)
         else:
@@ -403,6 +416,7 @@ class _ArticleView:
         note = ""
         if not article.has_run("matching"):
             note = '<p class="empty">Known-claim matching did not run: these claims were not compared with fact-checks.</p>'
+        note += self.coverage()
         position = {id(c): i for i, c in enumerate(article.claims)}
         rows = "".join(self.claim_row(n, c, position[id(c)]) for n, c in enumerate(claims, start=1))
         return (
@@ -414,6 +428,15 @@ class _ArticleView:
             '<th scope="col">Known fact-checks and cases <span class="muted">(similarity)</span></th>'
             f"</tr></thead><tbody>{rows}</tbody></table></section>"
         )
+
+    def coverage(self) -> str:
+        """Which KB the claims were looked up in and what it covers; a warning if the article is newer."""
+        info = self.article.knowledge_base
+        if info is None or not self.article.has_run("matching"):
+            return ""
+        note = coverage_note(self.article)
+        warning = f'<p class="kb-note" role="note">{esc(note[0].upper() + note[1:])}</p>' if note else ""
+        return f'<p class="kb-coverage muted">{esc(kb_description(info))}</p>{warning}'
 
     def claim_row(self, number: int, claim: Claim, index: int) -> str:
         article = self.article
@@ -433,12 +456,16 @@ class _ArticleView:
                 who = '<span class="muted">not identified</span>'
         if not article.has_run("matching"):
             matches = '<span class="muted">not checked</span>'
-        elif not claim.matches:
-            matches = '<span class="muted">no match</span>'
         else:
-            ranked = sorted(enumerate(claim.matches), key=lambda im: -im[1].similarity)
-            matches = '<ul class="matches">' + "".join(_match_html(m, i) for i, m in ranked) + "</ul>"
-        matched = " matched" if claim.matches else ""
+            matches = (
+                f'<span class="muted">{esc(no_match_sentence(article))}</span>' if not claim.matches else
+                '<ul class="matches">' + "".join(
+                    _match_html(m, claim, i) for i, m in sorted(enumerate(claim.matches), key=lambda im: -im[1].similarity)
+                ) + "</ul>"
+            ) + _related_html(claim)
+        # The row is marked red only where the article says the claim itself, not where it reports it.
+        relations = {m.relation or "unknown" for m in claim.matches}
+        matched = (" matched " + " ".join(f"rel-{r}" for r in sorted(relations))) if claim.matches else ""
         return (
             f'<tr class="claim{matched}" id="{self.anchor}-c{index}" data-index="{index}"><td class="num">'
             f'<a class="goto" href="#{self.anchor}-ct{index}" title="show the claim in the text">{number}</a></td>'
@@ -480,21 +507,32 @@ class _ArticleView:
         )
 
 
-def _match_html(match: KnownClaimMatch, index: int = 0) -> str:
-    details = [esc(match.source)]
+def _match_html(match: KnownClaimMatch, claim: Claim, index: int = 0) -> str:
+    details = [f"<strong>{esc(verdict_phrase(match))}</strong>"]
     if match.date:
         details.append(esc(match.date))
-    if match.rating:
-        details.append(f"rated <strong>{esc(match.rating)}</strong>")
-    for label in ("verdict", "relation"):  # fields of newer schemas; older analyses lack them
-        value = getattr(match, label, None)
-        if value:
-            details.append(f'{label} <strong class="{label}">{esc(value)}</strong>')
     link = f" {_link(match.url, 'read it')}" if match.url else ""
+    relation = esc(match.relation or "unknown")
     return (
-        f'<li data-match="{index}"><div class="match-head"><span class="sim" title="similarity to the article\'s claim">{match.similarity:.2f}</span> '
-        f"{', '.join(details)}{link}</div>"
-        f'<q class="known">{esc(match.claim)}</q></li>'
+        f'<li class="rel-{relation}" data-match="{index}"><div class="match-head"><span class="sim" title="similarity to the article\'s claim">'
+        f"{match.similarity:.2f}</span> {', '.join(details)}{link}</div>"
+        f'<q class="known">{esc(match.claim)}</q>'
+        f'<div class="relation">{esc(relation_sentence(match, claim))}</div></li>'
+    )
+
+
+def _related_html(claim: Claim) -> str:
+    """Same-topic candidates below the same-claim threshold: neutral, without a verdict."""
+    if not claim.related:
+        return ""
+    items = "".join(
+        f'<li><q>{esc(m.claim)}</q> <span class="muted">{esc(", ".join(x for x in (m.source, m.date) if x))}, '
+        f"similarity {m.similarity:.2f}</span>{' ' + _link(m.url, 'link') if m.url else ''}</li>"
+        for m in claim.related
+    )
+    return (
+        '<details class="related"><summary>Related known claims (same topic, not the same claim; '
+        f"no verdict applies to this sentence)</summary><ul>{items}</ul></details>"
     )
 
 

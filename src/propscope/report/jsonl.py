@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from propscope.report.common import language_warnings
 from propscope.schema import SCHEMA_VERSION, article_to_dict
 
 if TYPE_CHECKING:  # reports sit below the runner: they read outcomes and never run anything
@@ -16,10 +17,13 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     that stopped the rest with ``status: partial``; or only the coded error (``status: error``)."""
     status = getattr(outcome, "status", "ok" if outcome.error is None else "error")
     if outcome.article is not None and outcome.error is None:
-        return {"status": "ok", "source": outcome.source, **article_to_dict(outcome.article)}
+        record = {"status": "ok", "source": outcome.source, **article_to_dict(outcome.article)}
+        record["warnings"] = language_warnings(outcome.article)
+        return record
     record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "status": "error", "source": outcome.source}
     if outcome.article is not None and status == "partial":
         record = {"status": "partial", "source": outcome.source, **article_to_dict(outcome.article)}
+        record["warnings"] = language_warnings(outcome.article)
     error = outcome.error
     record["error"] = {
         "code": getattr(error, "code", "E000"),

@@ -1,13 +1,15 @@
-"""The terminal report: highlighted article, legend, numbered spans, claims with matches, sources.
+"""The terminal report: summary, highlighted article, legend, numbered spans, claims with matches, sources.
 
-Built with rich into a string, so the CLI decides where it goes. Without colour the output is plain
-text and spans are marked ``{like this}[3]``: braces, because square brackets are common in news text
-(``[sic]``); a span that partly overlaps another opens with its number, ``{8:like this}[8]``.
+Built with rich into a string, so the CLI decides where it goes (a pager, a file, the terminal) and how
+wide it is. Without colour the output is plain text and spans are marked ``{like this}[3]``: braces,
+because square brackets are common in news text (``[sic]``); a span that partly overlaps another
+opens with its number, ``{8:like this}[8]``, and the report's legend says so.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -17,40 +19,52 @@ from rich.text import Text
 
 from propscope.document import Article, Claim
 from propscope.report.common import (
+    RELATION_STYLES,
     VOICE_LABELS,
     NumberedSpan,
     article_heading,
     components_line,
+    coverage_note,
     crossing_spans,
+    kb_description,
+    no_match_sentence,
+    relation_sentence,
+    verdict_phrase,
+    language_warnings,
     numbered_spans,
-    verb_first,
     one_line,
+    plural,
     printable,
     sweep,
     technique_counts,
     tint,
     unique_sources,
+    verb_first,
+    weakest_sources,
 )
 from propscope.report.reliability import RATINGS_CITATION, publisher_line, reliability_band
 
 if TYPE_CHECKING:
     from propscope.runner import Outcome
 
-WIDTH = 100
+WIDTH = 100  # without a terminal to fit (files, pipes)
+MIN_WIDTH = 40
 STEP = 4  # indentation of one level, in columns
+SUMMARY_ITEMS = 3  # techniques, matched claims and weak sources named in the summary
 
 Part = str | tuple[str, str] | Text
 
 
-def render_text(outcomes: list[Outcome], colour: bool) -> str:
-    """The report of every outcome as one string; ANSI styles only when ``colour`` is true."""
+def render_text(outcomes: list[Outcome], colour: bool, width: int | None = None) -> str:
+    """The report of every outcome as one string, ``width`` columns wide (default 100); ANSI styles
+    only when ``colour`` is true."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         force_terminal=colour,
         no_color=not colour,
         color_system="auto" if colour else None,
-        width=WIDTH,
+        width=max(MIN_WIDTH, width or WIDTH),
         markup=False,  # article text is data: "[bold]" in an article must print as written
         highlight=False,
         emoji=False,
@@ -82,6 +96,9 @@ class _ArticleReport:
 
     def render(self) -> None:
         self.header()
+        self.warnings()
+        self.summary()
+        self.section("Article")
         self.body()
         self.legend()
         self.span_list()
@@ -118,6 +135,61 @@ class _ArticleReport:
                 self.console.print(Text.assemble((f"{label + ':':<12}", "bold"), one_line(value)))
         self.console.print()
 
+    def warnings(self) -> None:
+        for warning in language_warnings(self.article):
+            self.line(0, ("Warning: ", self.style("bold red")), (warning, self.style("bold")))
+            self.console.print()
+
+    def summary(self) -> None:
+        """What a desk editor reads first: the main techniques, the claims that match known debunks,
+        the weakest sources; each points to its section below."""
+        article = self.article
+        self.line(0, ("Summary", "bold underline"))
+        if self.spans:
+            counts = technique_counts(self.spans)
+            named = ", ".join(f"{technique.title} {count}" for technique, count in counts[:SUMMARY_ITEMS])
+            more = f", {plural(len(counts) - SUMMARY_ITEMS, 'other technique')}" if len(counts) > SUMMARY_ITEMS else ""
+            self.line(1, ("Techniques: ", "bold"), f"{plural(len(self.spans), 'span')} ({named}{more})")
+        elif article.has_run("techniques"):
+            self.line(1, ("Techniques: ", "bold"), "none found above the thresholds")
+        else:
+            self.line(1, ("Techniques: ", "bold"), "not analysed")
+        if article.has_run("claims") or article.claims:
+            claims = sorted(article.claims, key=lambda c: c.start)
+            matched = [(n, c) for n, c in enumerate(claims, start=1) if c.matches]
+            text = plural(len(claims), "check-worthy claim") if claims else "no check-worthy claims found"
+            if article.has_run("matching") and claims:
+                # How many the article states itself: quoting a known false claim is not spreading it.
+                own = sum(1 for _, c in matched if any(m.relation == "repeats" for m in c.matches))
+                text += f", {len(matched)} the same as known claims" + (f" ({own} in the article's own voice)" if own else "")
+            self.line(1, ("Claims: ", "bold"), text)
+            note = coverage_note(article) if article.has_run("matching") else None
+            if note:
+                self.line(2, (note, self.style("yellow")))
+            for number, claim in matched[:SUMMARY_ITEMS]:
+                best = max(claim.matches, key=lambda m: m.similarity)
+                relation = {"repeats": ", in its own voice", "reports": ", reported"}.get(best.relation or "", "")
+                words = textwrap.shorten(one_line(claim.text), 90, placeholder="...")
+                self.line(2, (f"{number}. ", "bold"), f"\u201c{words}\u201d ",
+                          (f"~ {verdict_phrase(best)} {best.similarity:.2f}{relation}",
+                           self.style(RELATION_STYLES.get(best.relation or "", "").replace("bold ", ""))))
+            if len(matched) > SUMMARY_ITEMS:
+                self.line(2, f"and {plural(len(matched) - SUMMARY_ITEMS, 'more matched claim')} below")
+        else:
+            self.line(1, ("Claims: ", "bold"), "not analysed")
+        if article.has_run("citations") or article.citations:
+            sources = unique_sources(article.citations)
+            weak = weakest_sources(article.citations, SUMMARY_ITEMS)
+            text = plural(len(sources), "source")
+            if weak:
+                names = ", ".join(
+                    f"{one_line(c.name)} ({reliability_band(c.reliability)[0]}, {c.reliability:.2f})" for c in weak
+                )
+                text += f"; weakest: {names}"
+            self.line(1, ("Sources: ", "bold"), text)
+        else:
+            self.line(1, ("Sources: ", "bold"), "not analysed")
+
     def body(self) -> None:
         text = self.article.text
         crossing = crossing_spans(self.spans)
@@ -148,15 +220,28 @@ class _ArticleReport:
             else:
                 self.line(1, "No technique model ran: persuasion techniques were not looked for.")
             return
-        self.section(f"Persuasion techniques ({len(self.spans)} spans)")
+        self.section(f"Persuasion techniques ({plural(len(self.spans), 'span')})")
         if self.colour:
-            self.line(1, ("Underlined words carry more than one technique; [n] refers to the list of spans.", "italic"))
+            self.line(
+                1,
+                (
+                    "Highlighted words carry the technique of their colour; underlined words carry more than one. "
+                    "[n] after a span refers to the list of spans.",
+                    "italic",
+                ),
+            )
         else:
             self.line(1, "Spans are marked {like this}[n]; [n] refers to the list of spans below.")
+            if crossing_spans(self.spans):
+                self.line(
+                    1,
+                    "Where two spans overlap and neither contains the other, braces cannot nest, so such a "
+                    "span opens with its number: {n:like this}[n].",
+                )
         for technique, count in technique_counts(self.spans):
             swatch: tuple[Part, ...] = (("    ", f"on {tint(technique.colour)}"), " ") if self.colour else ()
             self.console.print()
-            self.line(1, *swatch, (technique.title, "bold"), f"  ({count} span{'s' if count != 1 else ''})")
+            self.line(1, *swatch, (technique.title, "bold"), f"  ({plural(count, 'span')})")
             self.line(2, ("What it is: ", "italic"), technique.definition)
             if technique.why:
                 self.line(2, ("Why it manipulates: ", "italic"), technique.why)
@@ -193,6 +278,7 @@ class _ArticleReport:
         self.section(f"Check-worthy claims ({len(claims)})")
         if not article.has_run("matching"):
             self.line(1, ("Known-claim matching did not run: these claims were not compared with fact-checks.", "italic"))
+        self._coverage()
         for number, claim in enumerate(claims, start=1):
             self.console.print()
             self.line(1, (f"{number}. ", "bold"), f"score {claim.score:.2f}  ", (self._who(claim), "bold"))
@@ -212,23 +298,40 @@ class _ArticleReport:
             return "the article itself (own voice)"
         return f"speaker not identified ({voice})"
 
+    def _coverage(self) -> None:
+        """Which KB the claims were looked up in, what it covers, and whether the article is newer."""
+        info = self.article.knowledge_base
+        if info is None or not self.article.has_run("matching"):
+            return
+        self.line(1, (kb_description(info), self.style("dim")))
+        note = coverage_note(self.article)
+        if note:
+            self.line(1, (note[0].upper() + note[1:], self.style("bold yellow")))
+
     def _matches(self, claim: Claim) -> None:
         if not self.article.has_run("matching"):
             return
         if not claim.matches:
-            self.line(2, ("No known fact-check or disinformation case matches.", self.style("dim")))
-            return
-        self.line(2, ("Matches known claims:", self.style("bold red")))
+            self.line(2, (no_match_sentence(self.article), self.style("dim")))
+        else:
+            self.line(2, ("Same claim as a known case:" if len(claim.matches) == 1 else "Same claim as known cases:",
+                          self.style("bold")))
         for match in sorted(claim.matches, key=lambda m: -m.similarity):
-            details = [one_line(match.source)]
+            details = [verdict_phrase(match)]
             if match.date:
                 details.append(one_line(match.date))
-            if match.rating:
-                details.append(f"rated: {one_line(match.rating)}")
-            self.line(2, "- ", (f"similarity {match.similarity:.2f}", "bold"), "  ", ", ".join(details))
+            self.line(2, "- ", (", ".join(details), "bold"), f"  similarity {match.similarity:.2f}")
             self.line(3, f"\u201c{one_line(match.claim)}\u201d")
             if match.url:
                 self.line(3, (one_line(match.url), self.style("underline")))
+            self.line(3, (relation_sentence(match, claim), self.style(RELATION_STYLES.get(match.relation or "", ""))))
+        if claim.related:
+            self.line(2, ("Related known claims (same topic, not the same claim; no verdict applies to this sentence):",
+                          self.style("dim")))
+            for match in claim.related:  # one line each: the links are in the HTML and JSON reports
+                where = ", ".join(x for x in (one_line(match.source), one_line(match.date)) if x)
+                self.line(2, "- ", (f"\u201c{one_line(match.claim)}\u201d  ({where}, similarity {match.similarity:.2f})",
+                                    self.style("dim")))
 
     def sources(self) -> None:
         article = self.article
