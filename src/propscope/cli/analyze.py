@@ -87,6 +87,18 @@ def analyze(
     technique_shift: float = typer.Option(
         0.0, "--technique-shift", min=-1.0, max=1.0, help="Add to every technique threshold (negative: more spans)."
     ),
+    all_spans: bool = typer.Option(
+        False,
+        "--all-spans",
+        help="Show every technique span of the F1-tuned decoder, including techniques hidden by default as unreliable.",
+    ),
+    technique_precision: float | None = typer.Option(
+        None,
+        "--technique-precision",
+        min=0.0,
+        max=1.0,
+        help="Precision target of the technique spans shown (the model stores 0.6, the default, 0.5, 0.4, 0.3): lower shows more spans, fewer of them right.",
+    ),
     components: str | None = typer.Option(
         None,
         "--components",
@@ -123,6 +135,8 @@ def analyze(
         kb_path=kb,
         claim_threshold=claim_threshold,
         technique_threshold_shift=technique_shift,
+        technique_all_spans=all_spans,
+        technique_precision=technique_precision,
         kb_top_k=matches,
         kb_min_similarity=match_threshold,
         threads=threads,

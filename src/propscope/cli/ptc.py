@@ -2,6 +2,9 @@
 
 - ``predict --task si --articles DIR --out FILE``: ``article_id<TAB>start<TAB>end`` per predicted span,
   for every ``article<ID>.txt`` in DIR;
+- ``predict --task flc --articles DIR --out FILE``: ``id<TAB>technique<TAB>start<TAB>end`` of the spans
+  ``analyze`` shows (the report operating point; ``--all-spans``: every span of the F1 decoder), to score
+  with ``score --task flc``;
 - ``predict --task tc --articles DIR --template FILE --out FILE``: the template's
   ``id<TAB>?<TAB>start<TAB>end`` lines with the predicted technique in place of ``?``;
 - ``score --task si|tc|flc --gold FILE --pred FILE``: prints the official measure (``flc``: the
@@ -49,6 +52,23 @@ def predict_si(articles: Path, out: Path, model: Path | None = None, threshold: 
         for article_id, outputs in zip(batch, tagger.outputs([texts[i] for i in batch]), strict=True):
             spans.extend(LabelledSpan(article_id, s, e) for s, e, _ in tagger.si_spans(outputs, threshold))
     write_labels(out, spans, with_technique=False)
+    return len(spans)
+
+
+def predict_report(articles: Path, out: Path, model: Path | None = None, all_spans: bool = False) -> int:
+    """Write the technique spans a report shows for every article of ``articles``; returns their number."""
+    tagger = _load_model(model)
+    texts = read_articles(articles)
+    ids = sorted(texts)
+    thresholds = tagger.thresholds()
+    spans: list[LabelledSpan] = []
+    for first in range(0, len(ids), BATCH_ARTICLES):
+        batch = ids[first : first + BATCH_ARTICLES]
+        outputs = tagger.outputs([texts[i] for i in batch], with_hidden=tagger.span_head is not None)
+        for article_id, out_ in zip(batch, outputs, strict=True):
+            shown, _ = tagger.report_spans(out_, thresholds, all_spans)
+            spans.extend(LabelledSpan(article_id, s.start, s.end, s.technique) for s in shown)
+    write_labels(out, spans, with_technique=True)
     return len(spans)
 
 
@@ -113,8 +133,17 @@ def predict_command(
     out: Path = typer.Option(..., "--out", help="Label file to write."),
     template: Path | None = typer.Option(None, "--template", help="TC only: id<TAB>?<TAB>start<TAB>end lines."),
     model: Path | None = typer.Option(None, "--model", help="Technique model directory (default: the shipped one)."),
+    all_spans: bool = typer.Option(False, "--all-spans", help="FLC only: every span of the F1 decoder, not the report's."),
 ) -> None:
-    """Write a SemEval-2020 Task 11 prediction file."""
+    """Write a SemEval-2020 Task 11 prediction file (flc: the technique spans a report shows)."""
+    if all_spans and task is not Task.flc:
+        raise InputError("--all-spans is for --task flc only")
+    if task is Task.flc:
+        if template is not None:
+            raise InputError("--template is for --task tc only")
+        count = predict_report(articles, out, model, all_spans)
+        typer.echo(f"propscope: wrote {count} technique spans to {out}", err=True)
+        return
     if task is Task.si:
         if template is not None:
             raise InputError("--template is for --task tc only")

@@ -31,6 +31,8 @@ from propscope.report.common import (
     verb_first,
     sweep,
     technique_counts,
+    technique_report_notes,
+    triggers_text,
     tint,
     unique_sources,
 )
@@ -321,10 +323,11 @@ class _ArticleView:
 
     def legend(self) -> str:
         heading = f'<h3 id="{self.anchor}-legend-h">Persuasion techniques</h3>'
+        notes = "".join(f'<p class="muted small tech-note">{esc(note)}</p>' for note in technique_report_notes(self.article))
         if not self.spans:
             if self.article.has_run("techniques"):
-                return heading + '<p class="empty">No persuasion techniques found above the thresholds.</p>'
-            return heading + '<p class="empty">No technique model ran: persuasion techniques were not looked for.</p>'
+                return heading + '<p class="empty">No persuasion techniques found above the thresholds.</p>' + notes
+            return heading + '<p class="empty">No technique model ran: persuasion techniques were not looked for.</p>' + notes
         counts = technique_counts(self.spans)
         most = max(count for _, count in counts)
         items = []
@@ -341,7 +344,7 @@ class _ArticleView:
                 f'<p class="def">{esc(technique.definition)}</p>{why}</li>'
             )
         note = '<p class="muted small">Hover over or tab to a highlight for details. Underlined words carry a second technique.</p>'
-        return heading + note + f'<ul class="lg">{"".join(items)}</ul>'
+        return heading + note + notes + f'<ul class="lg">{"".join(items)}</ul>'
 
     def span_list(self) -> str:
         if not self.spans:
@@ -358,7 +361,9 @@ class _ArticleView:
                 f'data-why="{esc(ns.technique.why)}">'
                 f'<span class="sw {cls}" aria-hidden="true"></span><strong>{esc(ns.technique.title)}</strong> '
                 f'<span class="score">{ns.span.score:.2f}</span> '
-                f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span></li>'
+                f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span>'
+                + (f' <span class="why-span small">{esc(triggers_text(ns.span, words))}</span>' if triggers_text(ns.span, words) else "")
+                + "</li>"
             )
         return (
             f'<section class="spans"><h3>All technique spans ({len(self.spans)})</h3>'

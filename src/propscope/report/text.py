@@ -37,6 +37,8 @@ from propscope.report.common import (
     printable,
     sweep,
     technique_counts,
+    technique_report_notes,
+    triggers_text,
     tint,
     unique_sources,
     verb_first,
@@ -219,6 +221,8 @@ class _ArticleReport:
                 self.line(1, "No persuasion techniques found above the thresholds.")
             else:
                 self.line(1, "No technique model ran: persuasion techniques were not looked for.")
+            for note in technique_report_notes(self.article):
+                self.line(1, (note, "italic"))
             return
         self.section(f"Persuasion techniques ({plural(len(self.spans), 'span')})")
         if self.colour:
@@ -238,6 +242,8 @@ class _ArticleReport:
                     "Where two spans overlap and neither contains the other, braces cannot nest, so such a "
                     "span opens with its number: {n:like this}[n].",
                 )
+        for note in technique_report_notes(self.article):
+            self.line(1, (note, "italic"))
         for technique, count in technique_counts(self.spans):
             swatch: tuple[Part, ...] = (("    ", f"on {tint(technique.colour)}"), " ") if self.colour else ()
             self.console.print()
@@ -263,6 +269,7 @@ class _ArticleReport:
             (ns.technique.title, "bold"),
             f"  {ns.span.score:.2f}  ",
             f"\u201c{words}\u201d",
+            *(((f"  ({triggers_text(ns.span, words)})", "italic"),) if triggers_text(ns.span, words) else ()),
         )
 
     def claims(self) -> None:
