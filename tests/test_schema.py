@@ -123,9 +123,9 @@ def test_record_without_text_is_refused() -> None:
     assert info.value.code == "E108"
 
 
-def test_a_1_1_record_without_the_technique_fields_of_1_2_still_reads() -> None:
+def test_a_1_2_record_without_the_technique_fields_of_1_3_still_reads() -> None:
     data = article_to_dict(full_article())
-    data["schema_version"] = "1.1"
+    data["schema_version"] = "1.2"
     del data["technique_report"]
     for span in data["techniques"]:
         del span["triggers"]
