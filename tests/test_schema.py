@@ -123,9 +123,9 @@ def test_record_without_text_is_refused() -> None:
     assert info.value.code == "E108"
 
 
-def test_a_1_2_record_without_the_technique_fields_of_1_3_still_reads() -> None:
+def test_a_1_3_record_without_the_technique_fields_of_1_4_still_reads() -> None:
     data = article_to_dict(full_article())
-    data["schema_version"] = "1.2"
+    data["schema_version"] = "1.3"
     del data["technique_report"]
     for span in data["techniques"]:
         del span["triggers"]

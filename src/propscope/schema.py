@@ -66,10 +66,20 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     )
 
 
-# 1.1: components[].fingerprint; 1.2: publisher; 1.3: claims[].related, verdict/relation/same_claim in
-# matches, knowledge_base; 1.4: technique spans carry ``triggers``, and ``technique_report`` says which
-# operating point the spans come from and which techniques were hidden.
-SCHEMA_VERSION = "1.4"
+def _kb_from_dict(data: dict[str, Any] | None) -> KnowledgeBaseInfo | None:
+    if not data:
+        return None
+    fields = dict(data)
+    sources = [KBSourceInfo(**s) for s in fields.pop("sources", [])]
+    return KnowledgeBaseInfo(**fields, sources=sources)
+
+
+def _technique_report_from_dict(data: dict[str, Any] | None) -> TechniqueReport | None:
+    if data is None:
+        return None
+    fields = dict(data)
+    hidden = [HiddenTechnique(**h) for h in fields.pop("hidden", [])]
+    return TechniqueReport(**fields, hidden=hidden)
 
 
 def _claim_from_dict(data: dict[str, Any]) -> Claim:
