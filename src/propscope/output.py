@@ -167,6 +167,8 @@ class ReportFile:
 
     def _error(self, exc: OSError) -> OutputNotWritable:
         reason = exc.strerror or str(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            reason = "a part of its path is a file, not a folder"
         return OutputNotWritable(f"cannot write {self.out}: {reason}")
 
 
