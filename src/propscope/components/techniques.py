@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 TASK = "techniques"
 MODEL_NAME = "techniques"
-WINDOWS_PER_RUN = 32  # ONNX runs take this many windows at most (memory stays under ~100 MB)
+# ONNX runs take this many windows at most. ONNX Runtime's working memory grows with the batch:
+# measured on a 50 KB article (bench/long_text.py's process, 2 threads), peak RSS 1021 MB at 32
+# windows, 801 MB at 16, 580 MB at 8, in the same time within noise; long texts fill every batch.
+WINDOWS_PER_RUN = 8
 
 
 class TechniqueModel:
