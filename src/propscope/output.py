@@ -112,7 +112,7 @@ class ReportFile:
                 for line in keep_lines:
                     self.handle.write(line)
         except OSError as exc:
-            self._discard()
+            self.discard()
             raise self._error(exc) from None
 
     def write(self, text: str) -> None:
@@ -142,7 +142,7 @@ class ReportFile:
                 os.replace(self._temp, self.out)
                 self._temp = None
         except OSError as exc:
-            self._discard()
+            self.discard()
             raise self._error(exc) from None
 
     def __enter__(self) -> ReportFile:
@@ -152,9 +152,10 @@ class ReportFile:
         if kind is None:
             self.commit()
         else:
-            self._discard()
+            self.discard()
 
-    def _discard(self) -> None:
+    def discard(self) -> None:
+        """Close and delete the temporary file; the output stays as it was."""
         handle = getattr(self, "handle", None)
         if handle is not None:
             try:
