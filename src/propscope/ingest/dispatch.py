@@ -17,7 +17,15 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from propscope.document import Article, Link
-from propscope.errors import EmptyInput, InputNotFound, InputTooLarge, PropscopeError, SpecialFile, UnsupportedFormat
+from propscope.errors import (
+    EmptyInput,
+    InputNotFound,
+    InputTooLarge,
+    PropscopeError,
+    RecordTooComplex,
+    SpecialFile,
+    UnsupportedFormat,
+)
 from propscope.ingest.language import detect_language
 from propscope.ingest.text import check_size, decode_bytes, read_file_bytes
 from propscope.options import IngestOptions
@@ -131,6 +139,8 @@ def _load_one(item: str, options: IngestOptions) -> Iterator[IngestResult]:
                 yield from _from_path(path, item, path.stem, options)
     except PropscopeError as exc:
         yield IngestResult(item, None, exc)
+    except RecursionError:
+        yield IngestResult(item, None, _too_deep(item))
 
 
 def _from_stdin(options: IngestOptions) -> IngestResult:
@@ -206,6 +216,13 @@ def _from_directory(directory: Path, source: str, options: IngestOptions) -> Ite
             yield from _from_path(path, str(path), article_id, options)
         except PropscopeError as exc:
             yield IngestResult(str(path), None, exc)
+        except RecursionError:
+            yield IngestResult(str(path), None, _too_deep(str(path)))
+
+
+def _too_deep(source: str) -> RecordTooComplex:
+    # A parser below (HTML, JSON) recursed past Python's limit: that document is refused, the batch goes on.
+    return RecordTooComplex(f"{source} is nested too deeply to read")
 
 
 def _from_path(path: Path, source: str, article_id: str, options: IngestOptions) -> Iterator[IngestResult]:
