@@ -126,12 +126,19 @@ class CitationFinder(Component):
 
     def find(self, article: Article) -> list[Citation]:
         text = article.text
-        found: list[Citation] = []
+        found: dict[tuple[int, int], Citation] = {}
 
         def add(start: int, end: int, resolution: Resolution, kind: str = "named", name: str | None = None) -> None:
             name = name if name is not None else text[start:end]
-            found.append(Citation(name=name, domain=resolution.domain, reliability=resolution.reliability,
-                                  start=start, end=end, kind=kind))  # type: ignore[arg-type]
+            citation = Citation(name=name, domain=resolution.domain, reliability=resolution.reliability,
+                                start=start, end=end, kind=kind)  # type: ignore[arg-type]
+            # one citation per place in the text: a longer span wins over one it contains
+            for (s, e) in list(found):
+                if s <= start and end <= e:
+                    return
+                if start <= s and e <= end:
+                    del found[(s, e)]
+            found[(start, end)] = citation
 
         for match in self.alias_regex.finditer(text):
             add(match.start(), match.end(), self.table.resolve_name(match.group(0), fuzzy=False), name=match.group(0))
@@ -159,7 +166,7 @@ class CitationFinder(Component):
             resolution = self.table.rate_url(match.group(0))
             if resolution.reliability is not None or self.table.outlet_for_domain(resolution.domain or "") is not None:
                 add(match.start(), match.end(), resolution)
-        citations = _outermost(found)
+        citations = sorted(found.values(), key=lambda c: (c.start, c.end))
         citations += self._links(article)
         return citations
 
@@ -230,21 +237,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if trail:
         end -= len(trail.group(0))
     return start, end
-
-
-def _outermost(found: list[Citation]) -> list[Citation]:
-    """One citation per place in the text, by (start, end): a longer span wins over one it contains,
-    and of two identical spans the one found first.
-
-    One sort and one sweep: comparing each new span with every kept one was quadratic, minutes on a
-    2 MB article.
-    """
-    order = sorted(range(len(found)), key=lambda i: (found[i].start, -found[i].end, i))
-    kept: list[Citation] = []
-    reach = -1
-    for i in order:
-        citation = found[i]
-        if citation.end > reach:  # no span starting at or before it reaches as far: not contained
-            kept.append(citation)
-            reach = citation.end
-    return sorted(kept, key=lambda c: (c.start, c.end))
