@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
+
+from propscope.errors import BinaryInput
 from propscope.ingest import article_from_text, load_inputs
 from propscope.ingest.text import decode_bytes
 from propscope.options import IngestOptions
@@ -73,12 +77,6 @@ def test_article_without_id_gets_text_hash() -> None:
 
 
 # --- decoding that never analyses garbage ---------------------------------------------------------
-
-import logging  # noqa: E402
-
-import pytest  # noqa: E402
-
-from propscope.errors import BinaryInput  # noqa: E402
 
 ASCII = "The ministry said the pictures were staged. The West is lying about it again.\n" * 3
 
