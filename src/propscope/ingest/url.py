@@ -257,6 +257,10 @@ def fetch_url(url: str, options: IngestOptions) -> FetchedPage:
                         raise FetchError(f"{url}: the server answered HTTP {response.status}")
                     kind, charset = _kind(found.get("content-type"), url)
                     content = _read_limited(response, found, url, options)
+                if deadline.expired:
+                    # The watchdog's shutdown reads as the end of a body without Content-Length: a body
+                    # cut at the deadline must not pass for a whole one.
+                    raise _Expired()
                 if kind is None:
                     kind = "html" if _LOOKS_LIKE_HTML.match(content[:1024]) else "text"
                 return FetchedPage(url=url, final_url=current, content=content, kind=kind, charset=charset)
