@@ -18,6 +18,8 @@ from pathlib import Path
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # Languages the shipped models were trained on; others are refused unless forced.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en",)
+# Like spaCy's nlp.max_length: texts longer than this many characters are refused up front.
+DEFAULT_MAX_CHARS = 2 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -28,6 +30,9 @@ class IngestOptions:
     allow_private: bool = False
     timeout_s: float = 15.0
     text_column: str = "text"
+    max_chars: int = DEFAULT_MAX_CHARS
+    follow_symlinks: bool = False  # read symlinks in input directories that point outside them
+    skip_sources: frozenset[str] = frozenset()  # sources already done (``--resume``)
 
 
 @dataclass(frozen=True, slots=True)

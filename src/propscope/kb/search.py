@@ -127,6 +127,12 @@ class KnowledgeBase:
         self._rowids, self._matrix = self.store.load_embeddings(DIMENSION)
         self._position = {int(r): i for i, r in enumerate(self._rowids)}
         self._dense_ready = len(self._rowids) > 0
+        embedded, total = self.store.embedding_coverage()
+        if embedded < total:
+            log.warning(
+                "%s: %d of %d records have no vector (an import was interrupted?): they are found by keywords "
+                "only; 'propscope kb import' embeds them", self.store.path, total - embedded, total,
+            )
 
     @property
     def dense_ready(self) -> bool:
@@ -143,7 +149,8 @@ class KnowledgeBase:
         for begin in range(0, len(todo), batch):
             chunk = todo[begin : begin + batch]
             vectors = self.embedder.encode([record.dense_text() for _, record in chunk])
-            self.store.put_embeddings([rowid for rowid, _ in chunk], vectors)
+            # committed batch by batch, with the model's name: a kill loses one batch, not all
+            self.store.put_embeddings([rowid for rowid, _ in chunk], vectors, embedder=self.embedder.fingerprint)
             done += len(chunk)
             if progress is not None:
                 progress("embedding", done, len(todo))
