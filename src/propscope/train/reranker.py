@@ -47,8 +47,9 @@ class RerankerTrainConfig:
     max_length: int = 128
     hard_negatives: int = 3  # per training query, from the retriever's top ``candidates``
     random_negatives: int = 1
-    candidates: int = 10  # retriever depth for mining and for the dev re-ranking
-    max_queries: int | None = None  # a random subset of the training queries (None: all)
+    candidates: int = 10  # retriever depth for mining hard negatives
+    dev_candidates: int = 5  # retriever hits re-ranked on the dev split (MAP@5 needs no more)
+    max_queries: int | None = None  # a seeded subset of the training queries (None: all)
     seed: int = 13
     threads: int = 2
 
@@ -92,8 +93,6 @@ def build_examples(
     for query, doc in train:
         gold.setdefault(query, set()).add(doc)
     queries = sorted(gold)
-    if config.max_queries is not None and config.max_queries < len(queries):
-        queries = sorted(rng.sample(queries, config.max_queries))
     all_docs = sorted(doc_text)
     examples: list[PairExample] = []
     for query in queries:
@@ -310,7 +309,7 @@ def train_reranker(
     data_dir: Path, out_dir: Path, kb_path: Path | None = None, config: RerankerTrainConfig | None = None, log_fn: Any = None
 ) -> dict[str, Any]:
     """``propscope train reranker``: mine candidates, fine-tune, select on 2022 dev, export."""
-    from propscope.kb.search import KnowledgeBase
+    from propscope.kb.search import KnowledgeBase, SearchSettings
     from propscope.train.embedder import load_prepared, prepare_checkthat
     from propscope.train.encoder import git_commit
 
@@ -326,10 +325,14 @@ def train_reranker(
         kb_path = prepared / "ct22.kb.sqlite"
         _build_vclaims_kb(data_dir, kb_path)
     assert kb_path is not None
-    with KnowledgeBase.open(kb_path, readonly=True) as kb:
-        train_queries = sorted({q for q, _ in data.train})
+    train_queries = sorted({q for q, _ in data.train})
+    if config.max_queries is not None and config.max_queries < len(train_queries):
+        train_queries = sorted(random.Random(config.seed).sample(train_queries, config.max_queries))
+    chosen = set(train_queries)
+    data.train = [(q, d) for q, d in data.train if q in chosen]
+    with KnowledgeBase.open(kb_path, readonly=True, settings=SearchSettings(rerank=False)) as kb:
         mined = retriever_candidates(kb, train_queries, config.candidates)
-        dev_candidates = retriever_candidates(kb, [q for _, q, _ in data.dev], config.candidates)
+        dev_candidates = retriever_candidates(kb, [q for _, q, _ in data.dev], config.dev_candidates)
     say(f"mined candidates for {len(train_queries)} train and {len(data.dev)} dev queries ({time.perf_counter() - wall:.0f} s)")
     examples = build_examples(data.train, doc_text, dict(zip(train_queries, mined, strict=True)), config)
     positives = int(sum(e.label for e in examples))
@@ -354,7 +357,7 @@ def train_reranker(
     model.load_state_dict(best["state"])
     say(f"trained {result.steps} steps in {result.seconds:.0f} s; best epoch {best['epoch']}")
     rng = random.Random(config.seed)
-    check = rng.sample(dev_pairs, min(600, len(dev_pairs)))
+    check = rng.sample(dev_pairs, min(300, len(dev_pairs)))
     card = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2",
         "training": {
