@@ -13,13 +13,12 @@ Its ``config.json`` holds everything the search needs:
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from propscope.errors import ModelNotFound
-from propscope.kb.embedder import _file_hash
+from propscope.models.cache import dir_fingerprint
 from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
 from propscope.models.runtime import OnnxModel
 from propscope.models.windows import load_tokenizer
@@ -71,7 +70,8 @@ class Reranker:
         self.candidates = int(extra.get("candidates", 5))
         self.min_similarity = float(extra.get("min_similarity", 0.0))
         self.weight = float(extra.get("rerank_weight", 1.0))
-        self.fingerprint = _file_hash(model_dir.onnx_path)
+        # The whole directory: a new threshold or calibration in config.json changes the decisions.
+        self.fingerprint = dir_fingerprint(model_dir.path)
 
     @classmethod
     def from_dir(cls, path: Path, threads: int | None = None) -> Reranker:
@@ -87,13 +87,14 @@ def default_reranker_path() -> Path:
     return packaged_model_path(DEFAULT_RERANKER)
 
 
-@lru_cache(maxsize=4)
 def load_reranker(path: Path | None = None, threads: int | None = None) -> Reranker:
-    """The re-ranker at ``path`` (default: the shipped one), loaded once per process."""
-    path = path or default_reranker_path()
-    if not (path / "config.json").is_file():
-        raise ModelNotFound(f"no same-claim re-ranker at {path}")
-    return Reranker.from_dir(path, threads=threads)
+    """The re-ranker at ``path`` (default: the shipped one), loaded once per process and fingerprint."""
+    from propscope.models.cache import load_once
+
+    model_path = path or default_reranker_path()
+    if not (model_path / "config.json").is_file():
+        raise ModelNotFound(f"no same-claim re-ranker at {model_path}")
+    return load_once("reranker", model_path, lambda: Reranker.from_dir(model_path, threads=threads), threads)
 
 
 def reranker_available(path: Path | None = None) -> bool:
