@@ -110,7 +110,7 @@ def compare_rerank(pipeline, fresh, repeats: int, words: int) -> None:  # type: 
             timings[label].append((time.perf_counter() - start) * 1000)
     kb.reranker = reranker
     texts = [c.text for c in article.claims]
-    hits = kb.search_many(texts, k=max(1, matcher.options.kb_top_k) + 2)
+    hits = kb.search_many(texts, k=max(1, matcher.settings_for(None).kb_top_k) + 2)
     rescored = sum(h.rerank_score is not None for row in hits for h in row)
     result = {
         "words": words, "claims": claims, "rescored_pairs": rescored, "repeats": repeats,
