@@ -12,8 +12,8 @@ topic: the same-claim re-ranker (``kb/rerank.py``, a cross-encoder) re-scores ea
 ``candidates`` hits whose cosine reaches its ``min_similarity``, all pairs of one ``search_many`` call in
 one batch. Every hit then carries ``rerank_score`` (the calibrated probability of "same claim", None
 where the hit was not re-scored) and ``same_claim`` (``rerank_score`` >= the re-ranker's
-``thresholds.same_claim``); re-scored hits are ordered by ``w * rerank_score + (1 - w) * score``
-(``rerank_weight`` in the re-ranker's config) ahead of the rest. Without a re-ranker, ``same_claim``
+``thresholds.same_claim``); with ``rerank_weight`` w > 0 in the re-ranker's config, re-scored hits are ordered by
+``w * rerank_score + (1 - w) * score`` ahead of the rest; with w = 0 the retriever's order stands. Without a re-ranker, ``same_claim``
 is today's test: cosine >= the embedder's calibrated ``thresholds.same_claim``.
 """
 
@@ -246,10 +246,11 @@ class KnowledgeBase:
         w = reranker.weight
         ordered = []
         for hits in results:
-            for hit in hits:
-                hit.score = w * (hit.rerank_score or 0.0) + (1 - w) * hit.score
-            # Stable sort: hits the re-ranker did not score keep the retriever's order behind the others.
-            hits.sort(key=lambda h: (h.rerank_score is None, -h.score))
+            if w > 0:  # w = 0: the re-ranker only decides same_claim, the retriever's order stands
+                for hit in hits:
+                    hit.score = w * (hit.rerank_score or 0.0) + (1 - w) * hit.score
+                # Stable sort: hits the re-ranker did not score keep the retriever's order behind the others.
+                hits.sort(key=lambda h: (h.rerank_score is None, -h.score))
             ordered.append(hits[:k])
         return ordered
 
