@@ -90,7 +90,13 @@ class KnownClaimMatcher(Component):
         kb = file_fingerprint(self.path) if self.available() and self.path is not None else None
         embedder = default_embedder_path()
         embedder_files = dir_fingerprint(embedder) if embedder.is_dir() else None
-        return combine(self.name, self.version, kb, embedder_files, settings.kb_top_k, settings.kb_min_similarity)
+        from propscope.kb.rerank import default_reranker_path
+
+        reranker = default_reranker_path()
+        reranker_files = dir_fingerprint(reranker) if reranker.is_dir() else None
+        return combine(
+            self.name, self.version, kb, embedder_files, reranker_files, settings.kb_top_k, settings.kb_min_similarity
+        )
 
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         return self.pipe([article], settings)[0]
