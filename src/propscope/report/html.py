@@ -509,7 +509,7 @@ def _related_html(claim: Claim) -> str:
         for m in claim.related
     )
     return (
-        '<details class="related"><summary>Related known claims (same topic, not the same claim; '
+        '<details class="related"><summary>Related known claims (similar, not verified as the same claim; '
         f"no verdict applies to this sentence)</summary><ul>{items}</ul></details>"
     )
 

@@ -164,6 +164,9 @@ class _ArticleReport:
                 # How many the article states itself: quoting a known false claim is not spreading it.
                 own = sum(1 for _, c in matched if any(m.relation == "repeats" for m in c.matches))
                 text += f", {len(matched)} the same as known claims" + (f" ({own} in the article's own voice)" if own else "")
+                related = sum(1 for c in claims if c.related and not c.matches)
+                if related:
+                    text += f", {related} with related known claims (not verified as the same claim)"
             self.line(1, ("Claims: ", "bold"), text)
             note = coverage_note(article) if article.has_run("matching") else None
             if note:
@@ -333,7 +336,7 @@ class _ArticleReport:
                 self.line(3, (one_line(match.url), self.style("underline")))
             self.line(3, (relation_sentence(match, claim), self.style(RELATION_STYLES.get(match.relation or "", ""))))
         if claim.related:
-            self.line(2, ("Related known claims (same topic, not the same claim; no verdict applies to this sentence):",
+            self.line(2, ("Related known claims (similar, not verified as the same claim; no verdict applies to this sentence):",
                           self.style("dim")))
             for match in claim.related:  # one line each: the links are in the HTML and JSON reports
                 where = ", ".join(x for x in (one_line(match.source), one_line(match.date)) if x)
