@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import click
 
 from propscope import __version__
-from propscope.cli import analyze, serve
+from propscope.cli import analyze, batch, serve
 from propscope.errors import PropscopeError, UsageError
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ app = typer.Typer(
 )
 app.command("analyze")(analyze.analyze)
 app.command("serve")(serve.serve)
+app.command("batch")(batch.batch)
 
 
 def _version(value: bool) -> None:
