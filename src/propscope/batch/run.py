@@ -276,11 +276,23 @@ def _drive(
             yield batch
 
     engine = _engine(options, config, settings, factory)
+    if options.engine == "ray":
+        from propscope.batch.ray_engine import skip_map
+
+        stream = engine.results(inputs, ingest, skip_map(earlier, options.retry_errors))
+    else:
+        stream = engine.map(batches())
     try:
         with _Stop(), progress:
             try:
-                for done in engine.map(batches()):
+                for done in stream:
                     for item in done:
+                        if item.code == "skip":  # the Ray engine settles resumed documents in its actors
+                            summary.skipped_done += 1
+                            continue
+                        if item.ok and written.get(item.content_hash, item.source) != item.source:
+                            record(Row(item.source, item.content_hash, "skipped", None, f"same text as {written[item.content_hash]}"))
+                            continue
                         pending_done.append(item)
                         if item.ok:
                             summary.ok += 1
