@@ -18,6 +18,9 @@ import pyarrow.parquet as pq  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
+# Ray workers import the test component (tests/batch/test_batch.py) by its module name.
+RUNTIME = {"env_vars": {"PYTHONPATH": f"{Path(__file__).resolve().parents[1]}:{Path(__file__).resolve().parents[2] / 'src'}"}}
+
 
 def comparable(out: Path) -> dict[str, dict]:
     """The records by id, without the source (Ray names records path#id, local path:line)."""
@@ -31,7 +34,7 @@ def articles_table(out: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env=RUNTIME)
     yield
     ray.shutdown()
 
@@ -65,7 +68,7 @@ def test_two_node_cluster_gives_the_local_results(tmp_path: Path) -> None:
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     cluster.add_node(num_cpus=1)
     try:
-        ray.init(address=cluster.address, log_to_driver=False)
+        ray.init(address=cluster.address, log_to_driver=False, runtime_env=RUNTIME)
         corpus = write_corpus(tmp_path / "in.jsonl", 16, bad=[2])
         local, on_ray = tmp_path / "local", tmp_path / "ray"
         run_batch([str(corpus)], BatchOptions(out=local), factory=annotating_analyzer)

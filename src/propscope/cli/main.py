@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "kb": ("propscope.cli.kb", "The knowledge base of fact-checks and disinformation cases."),
     "db": ("propscope.cli.db", "The store of analysed articles (SQLite by default, PostgreSQL with --db)."),
     "token": ("propscope.cli.token", "API tokens for 'propscope serve' (shown once, stored hashed)."),
+    "corpus": ("propscope.cli.corpus", "Statistics over analysed corpora (technique rates, claims, sources by outlet and period)."),
 }
 
 
