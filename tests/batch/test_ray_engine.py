@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from propscope.batch import BatchOptions, run_batch
+from propscope.options import EngineConfig
 
 from .test_batch import SEGMENT, annotating_analyzer, jsonl_records, write_corpus
 
@@ -23,8 +24,13 @@ RUNTIME = {"env_vars": {"PYTHONPATH": f"{Path(__file__).resolve().parents[1]}:{P
 
 
 def comparable(out: Path) -> dict[str, dict]:
-    """The records by id, without the source (Ray names records path#id, local path:line)."""
-    return {r["id"]: {k: v for k, v in r.items() if k not in ("source",)} for r in jsonl_records(out)}
+    """The records by id, without the input address (Ray names records path#id, local path:line)."""
+    records = {}
+    for record in jsonl_records(out):
+        record.pop("source")
+        record["metadata"].pop("source")
+        records[record["id"]] = record
+    return records
 
 
 def articles_table(out: Path) -> list[dict]:
@@ -32,47 +38,45 @@ def articles_table(out: Path) -> list[dict]:
     return sorted(rows, key=lambda row: row["article_id"])
 
 
-@pytest.fixture(scope="module")
-def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env=RUNTIME)
-    yield
-    ray.shutdown()
+def test_ray_equals_local_resumes_and_reads_parquet(tmp_path: Path) -> None:
+    # Two one-CPU actors and a CPU for Ray Data's read tasks.
+    ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False, runtime_env=RUNTIME)
+    try:
+        corpus = write_corpus(tmp_path / "in.jsonl", 24, bad=[4], boom=[9])
+        local, on_ray = tmp_path / "local", tmp_path / "ray"
+        expected = run_batch([str(corpus)], BatchOptions(out=local, chunk_size=5), factory=annotating_analyzer)
+        options = BatchOptions(out=on_ray, chunk_size=5, engine="ray", workers=2)
+        got = run_batch([str(corpus)], options, factory=annotating_analyzer)
+        assert (got.ok, got.failed) == (expected.ok, expected.failed) == (22, 2)
+        assert comparable(on_ray) == comparable(local)
+        assert articles_table(on_ray) == articles_table(local)
+        options.resume = True
+        again = run_batch([str(corpus)], options, factory=annotating_analyzer)
+        assert (again.ok, again.failed, again.skipped_done) == (0, 0, 24)  # ok and failed earlier
 
-
-def test_ray_equals_local_and_resumes(tmp_path: Path, local_ray: None) -> None:
-    corpus = write_corpus(tmp_path / "in.jsonl", 24, bad=[4], boom=[9])
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
-    expected = run_batch([str(corpus)], BatchOptions(out=local, chunk_size=5), factory=annotating_analyzer)
-    got = run_batch([str(corpus)], BatchOptions(out=on_ray, chunk_size=5, engine="ray", workers=2), factory=annotating_analyzer)
-    assert (got.ok, got.failed) == (expected.ok, expected.failed) == (22, 2)
-    assert comparable(on_ray) == comparable(local)
-    assert articles_table(on_ray) == articles_table(local)
-    again = run_batch([str(corpus)], BatchOptions(out=on_ray, resume=True, engine="ray", workers=2), factory=annotating_analyzer)
-    assert (again.ok, again.failed, again.skipped_done) == (0, 0, 24)
-
-
-def test_ray_reads_parquet_like_local(tmp_path: Path, local_ray: None) -> None:
-    rows = [json.loads(line) for line in write_corpus(tmp_path / "in.jsonl", 12).read_text().splitlines()]
-    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in.parquet", row_group_size=5)
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
-    run_batch([str(tmp_path / "in.parquet")], BatchOptions(out=local), settings=SEGMENT)
-    run_batch([str(tmp_path / "in.parquet")], BatchOptions(out=on_ray, engine="ray", workers=2), settings=SEGMENT)
-    assert comparable(on_ray) == comparable(local) and len(comparable(local)) == 12
+        rows = [json.loads(line) for line in write_corpus(tmp_path / "clean.jsonl", 12).read_text().splitlines()]
+        pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in.parquet", row_group_size=5)
+        local, on_ray = tmp_path / "local-pq", tmp_path / "ray-pq"
+        run_batch([str(tmp_path / "in.parquet")], BatchOptions(out=local), settings=SEGMENT)
+        run_batch([str(tmp_path / "in.parquet")], BatchOptions(out=on_ray, engine="ray", workers=2), settings=SEGMENT)
+        assert comparable(on_ray) == comparable(local) and len(comparable(local)) == 12
+    finally:
+        ray.shutdown()
 
 
 def test_two_node_cluster_gives_the_local_results(tmp_path: Path) -> None:
     from ray.cluster_utils import Cluster
 
-    if ray.is_initialized():
-        ray.shutdown()
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
     cluster.add_node(num_cpus=1)
     try:
         ray.init(address=cluster.address, log_to_driver=False, runtime_env=RUNTIME)
         corpus = write_corpus(tmp_path / "in.jsonl", 16, bad=[2])
         local, on_ray = tmp_path / "local", tmp_path / "ray"
         run_batch([str(corpus)], BatchOptions(out=local), factory=annotating_analyzer)
-        summary = run_batch([str(corpus)], BatchOptions(out=on_ray, engine="ray", workers=2), factory=annotating_analyzer)
+        summary = run_batch(
+            [str(corpus)], BatchOptions(out=on_ray, engine="ray", workers=2), EngineConfig(threads=1), factory=annotating_analyzer
+        )
         assert (summary.ok, summary.failed) == (15, 1)
         assert comparable(on_ray) == comparable(local)
     finally:

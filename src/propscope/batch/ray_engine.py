@@ -85,6 +85,7 @@ class Analyse:
                 error = error or BadRecord("no article")
                 emit(source, None, error.code, error.message.replace(" line 0", ""), None, "{}")
                 continue
+            article.metadata["source"] = source  # not "path:0": Ray Data does not number lines
             digest = content_hash(article.text)
             if self.skip.get(source) in (digest, "*"):
                 emit(source, digest, "skip", None, None, "{}")
@@ -154,7 +155,9 @@ class RayEngine:
         context.enable_progress_bars = False
         context.print_on_execution_start = False
         if not ray.is_initialized():
-            ray.init(address=self.address, num_cpus=None if self.address else self.actors, include_dashboard=False,
+            # A local Ray gets a CPU for every actor's threads and one more for the read tasks.
+            local_cpus = self.actors * (self.config.threads or 1) + 1
+            ray.init(address=self.address, num_cpus=None if self.address else local_cpus, include_dashboard=False,
                      log_to_driver=False, ignore_reinit_error=True)
             started_here = True
         try:
