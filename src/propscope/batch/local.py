@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +35,9 @@ def threads_per_worker(workers: int, cores: int | None = None) -> int:
 
 def _init(config: EngineConfig, factory: AnalyzerFactory | None) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the driver alone handles it (commits what finished,
+    # shuts the pool down), workers do not die mid-batch with a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = factory(config) if factory else Analyzer(config)
 
 

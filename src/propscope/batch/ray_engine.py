@@ -157,7 +157,8 @@ class RayEngine:
         if not ray.is_initialized():
             # A local Ray gets a CPU for every actor's threads and one more for the read tasks.
             local_cpus = self.actors * (self.config.threads or 1) + 1
-            ray.init(address=self.address, num_cpus=None if self.address else local_cpus, include_dashboard=False,
+            # "local": a new Ray of our own, never one that happens to run on this machine.
+            ray.init(address=self.address or "local", num_cpus=None if self.address else local_cpus, include_dashboard=False,
                      log_to_driver=False, ignore_reinit_error=True)
             started_here = True
         try:
