@@ -84,7 +84,7 @@ def one(engine: str, workers: int, corpus: Path, components: str | None) -> dict
     if engine == "local" and workers == 1:
         analysing = [os.getpid()]
     elif engine == "local":
-        analysing = [p for p, (_, cmd) in peaks.items() if "multiprocessing" in cmd or "spawn" in cmd]
+        analysing = [p for p, (_, cmd) in peaks.items() if "spawn_main" in cmd]  # not the resource tracker
     else:
         analysing = [p for p, (_, cmd) in peaks.items() if "MapWorker" in cmd or "Analyse" in cmd]
     return {
