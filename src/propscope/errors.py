@@ -251,3 +251,28 @@ class RequestTooLarge(ApiError):
 class BadRequest(ApiError):
     code = "E605"
     status = 422
+
+
+class BatchError(PropscopeError):
+    """A corpus run (``propscope batch``) that cannot start or continue as asked."""
+
+    code = "E700"
+    exit_code = 2
+
+
+class LedgerMismatch(BatchError):
+    """The output folder's ledger was written by another pipeline (models, settings, components)."""
+
+    code = "E701"
+
+
+class ScaleDependencyMissing(BatchError):
+    """Parquet output or the Ray engine needs the ``[scale]`` extra (pyarrow, ray)."""
+
+    code = "E702"
+
+
+class OutputInsideInput(BatchError):
+    """The output folder lies inside an input folder (the next run would read its own output)."""
+
+    code = "E703"
