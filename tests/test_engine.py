@@ -48,7 +48,10 @@ def test_runs_record_fingerprints_that_follow_files_and_settings() -> None:
     assert all(run.fingerprint and len(run.fingerprint) == 16 for run in runs.values())
     base = analyzer.fingerprints()
     shifted = analyzer.fingerprints(RunSettings(technique_threshold_shift=0.1))
-    assert base["components"]["techniques"] == {"version": "1", "fingerprint": runs["techniques"].fingerprint}
+    from propscope.components.techniques import TechniqueTagger
+
+    expected = {"version": TechniqueTagger.version, "fingerprint": runs["techniques"].fingerprint}
+    assert base["components"]["techniques"] == expected
     assert shifted["components"]["techniques"] != base["components"]["techniques"]
     assert shifted["components"]["claims"] == base["components"]["claims"]
     assert shifted["signature"] != base["signature"] == analyzer.signature(RunSettings())

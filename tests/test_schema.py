@@ -13,7 +13,9 @@ from propscope.document import (
     ComponentRun,
     KnownClaimMatch,
     Link,
+    HiddenTechnique,
     Segment,
+    TechniqueReport,
     TechniqueSpan,
     text_hash,
 )
@@ -37,10 +39,11 @@ def full_article() -> Article:
         sentences=[Segment(0, 39), Segment(40, 57), Segment(58, 84)],
         paragraphs=[Segment(0, 39), Segment(40, 84)],
         techniques=[
-            TechniqueSpan("Doubt", 19, 38, 0.71),
+            TechniqueSpan("Doubt", 19, 38, 0.71, ["staged", "massacre"]),
             TechniqueSpan("Whataboutism,Straw_Men,Red_Herring", 40, 57, 0.66),
             TechniqueSpan("Name_Calling,Labeling", 62, 71, 0.9),
         ],
+        technique_report=TechniqueReport("precision", 0.6, 0.48, [HiddenTechnique("Repetition", "at best 38% precise")]),
         claims=[
             Claim(
                 0,
@@ -71,7 +74,13 @@ def test_json_has_the_documented_field_names() -> None:
     assert data["schema_version"] == SCHEMA_VERSION
     for key in ("text", "title", "language", "sentences", "techniques", "claims", "citations", "components"):
         assert key in data
-    assert set(data["techniques"][0]) == {"technique", "start", "end", "score"}
+    assert set(data["techniques"][0]) == {"technique", "start", "end", "score", "triggers"}
+    assert data["technique_report"] == {
+        "operating_point": "precision",
+        "target_precision": 0.6,
+        "measured_precision": 0.48,
+        "hidden": [{"technique": "Repetition", "reason": "at best 38% precise"}],
+    }
     claim = data["claims"][0]
     for key in ("start", "end", "text", "score", "speaker", "verb", "voice", "matches"):
         assert key in claim
@@ -112,3 +121,14 @@ def test_record_without_text_is_refused() -> None:
     with pytest.raises(BadRecord) as info:
         article_from_dict({"schema_version": SCHEMA_VERSION})
     assert info.value.code == "E108"
+
+
+def test_a_1_3_record_without_the_technique_fields_of_1_4_still_reads() -> None:
+    data = article_to_dict(full_article())
+    data["schema_version"] = "1.3"
+    del data["technique_report"]
+    for span in data["techniques"]:
+        del span["triggers"]
+    article = article_from_dict(data)
+    assert article.technique_report is None
+    assert [s.triggers for s in article.techniques] == [[], [], []]

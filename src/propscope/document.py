@@ -37,12 +37,37 @@ class Link:
 
 @dataclass(slots=True)
 class TechniqueSpan:
-    """A persuasion technique carried by ``text[start:end]`` (official PTC technique name)."""
+    """A persuasion technique carried by ``text[start:end]`` (official PTC technique name).
+
+    ``score`` is calibrated where the model has a calibration: about that share of such spans are right.
+    ``triggers``: the words of the span that the model's token scores for the technique rate highest,
+    strongest first (why *this* passage was flagged).
+    """
 
     technique: str
     start: int
     end: int
     score: float
+    triggers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenTechnique:
+    """A technique the report does not show at its operating point, and why."""
+
+    technique: str
+    reason: str
+
+
+@dataclass(slots=True)
+class TechniqueReport:
+    """Which spans the technique tagger reported: ``precision`` (the default operating point, tuned for
+    precision; ``hidden`` names the techniques left out) or ``all_spans`` (every span of the F1 decoder)."""
+
+    operating_point: str
+    target_precision: float | None = None
+    measured_precision: float | None = None  # share of shown spans right on held-out articles (cross-fitted)
+    hidden: list[HiddenTechnique] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -168,6 +193,7 @@ class Article:
     sentences: list[Segment] = field(default_factory=list)
     paragraphs: list[Segment] = field(default_factory=list)
     techniques: list[TechniqueSpan] = field(default_factory=list)
+    technique_report: TechniqueReport | None = None
     claims: list[Claim] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     publisher: Publisher | None = None

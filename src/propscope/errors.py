@@ -71,6 +71,12 @@ class BadRecord(InputError):
     code = "E108"
 
 
+class RecordTooComplex(BadRecord):
+    """A JSON document or JSONL row nested deeper, or larger, than the limits (refused before parsing)."""
+
+    code = "E109"
+
+
 class FetchError(InputError):
     """A URL could not be fetched (network error, HTTP error, time-out)."""
 
@@ -81,6 +87,37 @@ class ForbiddenAddress(FetchError):
     """A URL resolves to a private, link-local or loopback address and the user did not allow it."""
 
     code = "E111"
+
+
+class SpecialFile(InputError):
+    """An input that is not a regular file (FIFO, device, socket), or a symlink that leaves its directory."""
+
+    code = "E112"
+
+
+class OutputError(PropscopeError):
+    """The report cannot be written where the user asked."""
+
+    code = "E120"
+    exit_code = 2
+
+
+class OutputIsInput(OutputError):
+    """The output is one of the inputs, or lies inside an input directory (it would be read back)."""
+
+    code = "E121"
+
+
+class OutputExists(OutputError):
+    """The output exists and neither ``--force`` nor ``--resume`` was given."""
+
+    code = "E122"
+
+
+class OutputNotWritable(OutputError):
+    """The output is a directory, its folder cannot be written, or the disk is full."""
+
+    code = "E123"
 
 
 class ModelError(PropscopeError):
@@ -109,6 +146,12 @@ class ComponentUnavailable(ModelError):
 class KnowledgeBaseError(PropscopeError):
     code = "E300"
     exit_code = 4
+
+
+class KnowledgeBaseLocked(KnowledgeBaseError):
+    """Another process holds the KB's write lock for longer than the busy time-out."""
+
+    code = "E320"
 
 
 class DataError(PropscopeError):
@@ -208,3 +251,28 @@ class RequestTooLarge(ApiError):
 class BadRequest(ApiError):
     code = "E605"
     status = 422
+
+
+class BatchError(PropscopeError):
+    """A corpus run (``propscope batch``) that cannot start or continue as asked."""
+
+    code = "E700"
+    exit_code = 2
+
+
+class LedgerMismatch(BatchError):
+    """The output folder's ledger was written by another pipeline (models, settings, components)."""
+
+    code = "E701"
+
+
+class ScaleDependencyMissing(BatchError):
+    """Parquet output or the Ray engine needs the ``[scale]`` extra (pyarrow, ray)."""
+
+    code = "E702"
+
+
+class OutputInsideInput(BatchError):
+    """The output folder lies inside an input folder (the next run would read its own output)."""
+
+    code = "E703"

@@ -18,6 +18,8 @@ from pathlib import Path
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # Languages the shipped models were trained on; others are refused unless forced.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en",)
+# Like spaCy's nlp.max_length: texts longer than this many characters are refused up front.
+DEFAULT_MAX_CHARS = 2 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -28,6 +30,9 @@ class IngestOptions:
     allow_private: bool = False
     timeout_s: float = 15.0
     text_column: str = "text"
+    max_chars: int = DEFAULT_MAX_CHARS
+    follow_symlinks: bool = False  # read symlinks in input directories that point outside them
+    skip_sources: frozenset[str] = frozenset()  # sources already done (``--resume``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,11 @@ class RunSettings:
     components: tuple[str, ...] | None = None
     technique_thresholds: dict[str, float] = field(default_factory=dict)
     technique_threshold_shift: float = 0.0
+    # False: the report operating point (tuned for precision; unreliable techniques hidden);
+    # True: every span of the F1-tuned decoder.
+    technique_all_spans: bool = False
+    # Another precision target of the operating point (the model stores 0.6, 0.5, 0.4, 0.3); None: default.
+    technique_precision: float | None = None
     claim_threshold: float | None = None
     kb_top_k: int = 3
     kb_min_similarity: float | None = None
@@ -69,6 +79,11 @@ class AnalyzeOptions:
     claim_model: Path | None = None
     technique_thresholds: dict[str, float] = field(default_factory=dict)
     technique_threshold_shift: float = 0.0
+    # False: the report operating point (tuned for precision; unreliable techniques hidden);
+    # True: every span of the F1-tuned decoder.
+    technique_all_spans: bool = False
+    # Another precision target of the operating point (the model stores 0.6, 0.5, 0.4, 0.3); None: default.
+    technique_precision: float | None = None
     claim_threshold: float | None = None
     kb_path: Path | None = None
     kb_top_k: int = 3
@@ -92,6 +107,8 @@ class AnalyzeOptions:
             components=self.components,
             technique_thresholds=dict(self.technique_thresholds),
             technique_threshold_shift=self.technique_threshold_shift,
+            technique_all_spans=self.technique_all_spans,
+            technique_precision=self.technique_precision,
             claim_threshold=self.claim_threshold,
             kb_top_k=self.kb_top_k,
             kb_min_similarity=self.kb_min_similarity,

@@ -19,13 +19,18 @@ from propscope.document import (
     KnowledgeBaseInfo,
     KnownClaimMatch,
     Link,
+    HiddenTechnique,
     Publisher,
     Segment,
+    TechniqueReport,
     TechniqueSpan,
 )
 from propscope.errors import BadRecord
 
-SCHEMA_VERSION = "1.3"  # 1.1: components[].fingerprint; 1.2: publisher; 1.3: claims[].related, verdict/relation/same_claim in matches, knowledge_base
+# 1.1: components[].fingerprint; 1.2: publisher; 1.3: claims[].related, verdict/relation/same_claim in
+# matches, knowledge_base; 1.4: technique spans carry ``triggers``, and ``technique_report`` says which
+# operating point the spans come from and which techniques were hidden.
+SCHEMA_VERSION = "1.4"
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -52,6 +57,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         sentences=[Segment(**s) for s in data.get("sentences", [])],
         paragraphs=[Segment(**p) for p in data.get("paragraphs", [])],
         techniques=[TechniqueSpan(**t) for t in data.get("techniques", [])],
+        technique_report=_technique_report_from_dict(data.get("technique_report")),
         claims=[_claim_from_dict(c) for c in data.get("claims", [])],
         citations=[Citation(**c) for c in data.get("citations", [])],
         publisher=Publisher(**data["publisher"]) if data.get("publisher") else None,
@@ -66,6 +72,14 @@ def _kb_from_dict(data: dict[str, Any] | None) -> KnowledgeBaseInfo | None:
     fields = dict(data)
     sources = [KBSourceInfo(**s) for s in fields.pop("sources", [])]
     return KnowledgeBaseInfo(**fields, sources=sources)
+
+
+def _technique_report_from_dict(data: dict[str, Any] | None) -> TechniqueReport | None:
+    if data is None:
+        return None
+    fields = dict(data)
+    hidden = [HiddenTechnique(**h) for h in fields.pop("hidden", [])]
+    return TechniqueReport(**fields, hidden=hidden)
 
 
 def _claim_from_dict(data: dict[str, Any]) -> Claim:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
+
+from propscope.errors import BinaryInput
 from propscope.ingest import article_from_text, load_inputs
 from propscope.ingest.text import decode_bytes
 from propscope.options import IngestOptions
@@ -70,3 +74,46 @@ def test_article_without_id_gets_text_hash() -> None:
     first = article_from_text("Same text, same id, in every run of the tool.", IngestOptions())
     second = article_from_text("Same text, same id, in every run of the tool.", IngestOptions())
     assert first.id == second.id and len(first.id) == 16
+
+
+# --- decoding that never analyses garbage ---------------------------------------------------------
+
+ASCII = "The ministry said the pictures were staged. The West is lying about it again.\n" * 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_encodings_without_bom_are_detected_before_utf8(encoding: str) -> None:
+    # ASCII in UTF-16/32 is valid UTF-8 with NULs between the letters: it must not be read so.
+    assert decode_bytes(ASCII.encode(encoding), "x", IngestOptions()) == ASCII
+    assert decode_bytes(WESTERN.encode(encoding), "x", IngestOptions()) == WESTERN
+
+
+def test_one_invalid_byte_keeps_the_rest_utf8_and_warns(caplog: pytest.LogCaptureFixture) -> None:
+    # A cut multi-byte sequence (E2 80, the start of “) and a byte cp1252 has no character for (81).
+    data = WESTERN.encode("utf-8") + b"Broken \xe2\x80 and \x81 here.\n"
+    with caplog.at_level(logging.WARNING):
+        text = decode_bytes(data, "one.txt", IngestOptions())
+    assert text == WESTERN + "Broken \ufffd and \ufffd here.\n"  # “ stays “, never ‚Äú (mac_roman)
+    assert "one.txt is UTF-8 with 2 invalid byte sequences: 2 replaced by U+FFFD" in caplog.text
+
+
+def test_mixed_utf8_and_cp1252_reads_both_halves(caplog: pytest.LogCaptureFixture) -> None:
+    legacy = "Café owners said “no” – twice.\n"
+    data = WESTERN.encode("utf-8") + legacy.encode("cp1252")
+    with caplog.at_level(logging.WARNING):
+        text = decode_bytes(data, "mixed.txt", IngestOptions())
+    assert text == WESTERN + legacy
+    assert "4 read as cp1252" in caplog.text
+
+
+def test_legacy_file_with_an_accidental_utf8_pair_still_goes_to_detection() -> None:
+    legacy = WESTERN * 3 + "Ã© once.\n"
+    assert decode_bytes(legacy.encode("cp1252"), "x", IngestOptions()) == legacy
+
+
+def test_a_few_nuls_are_removed_and_many_refused(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert decode_bytes((ASCII + "\x00").encode(), "x", IngestOptions()) == ASCII
+    assert "removed 1 NUL character" in caplog.text
+    with pytest.raises(BinaryInput):
+        decode_bytes(("a\x00\x00b" * 100).encode(), "x", IngestOptions())

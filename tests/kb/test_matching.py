@@ -19,8 +19,23 @@ def article(*sentences: str) -> Article:
     return doc
 
 
-def test_matches_filled_above_threshold(small_kb: Path) -> None:
+def test_by_default_cosine_alone_never_makes_a_same_claim_match(small_kb: Path) -> None:
+    """On news, similarity says 'same topic', not 'same claim': without a re-ranker or a threshold the
+    user chose, close hits are only related, with no verdict."""
     matcher = KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb, kb_top_k=2))
+    assert matcher.threshold is None
+    doc = article("Officials say the chemical attack in Douma was staged by the White Helmets.",
+                  "The bakery opens at nine on Sundays.")
+    matcher.pipe([doc])
+    staged, bakery = doc.claims
+    assert staged.matches == [] and bakery.matches == []
+    assert staged.related and staged.related[0].kb_id == "euvsdisinfo:white-helmets-staged-chemical-attack"
+    assert all(not m.same_claim and m.verdict is None for m in staged.related)
+    assert bakery.related == []
+
+
+def test_matches_filled_above_threshold(small_kb: Path) -> None:
+    matcher = KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb, kb_top_k=2, kb_min_similarity=0.57))
     assert matcher.available()
     docs = [
         article("Officials say the chemical attack in Douma was staged by the White Helmets.",
@@ -42,7 +57,7 @@ def test_threshold_from_options_and_from_the_model(small_kb: Path) -> None:
     strict.pipe([doc])
     assert doc.claims[0].matches == []
     calibrated = KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb))
-    assert 0.3 < calibrated.threshold < 0.9
+    assert 0.3 < calibrated.related_floor(None) < 0.9
 
 
 def test_unavailable_without_kb(tmp_path: Path) -> None:
@@ -66,7 +81,7 @@ def attributed(*claims: Claim) -> Article:
 def test_match_carries_verdict_relation_and_the_kb_coverage(small_kb: Path) -> None:
     reported = "Officials say the chemical attack in Douma was staged by the White Helmets."
     doc = attributed(Claim(0, len(reported), reported, 0.9, speaker="Officials", verb="say", voice="reported"))
-    KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb, kb_top_k=1)).pipe([doc])
+    KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb, kb_top_k=1, kb_min_similarity=0.57)).pipe([doc])
     match = doc.claims[0].matches[0]
     assert (match.verdict, match.relation, match.same_claim) == ("disinformation case", "reports", True)
     info = doc.knowledge_base
@@ -78,7 +93,7 @@ def test_match_carries_verdict_relation_and_the_kb_coverage(small_kb: Path) -> N
 
 def test_without_attribution_no_relation_is_claimed(small_kb: Path) -> None:
     doc = article("The White Helmets staged the chemical attack in Douma.")
-    KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb)).pipe([doc])
+    KnownClaimMatcher(AnalyzeOptions(kb_path=small_kb, kb_min_similarity=0.57)).pipe([doc])
     assert doc.claims[0].matches and doc.claims[0].matches[0].relation is None
 
 

@@ -66,3 +66,16 @@ def test_query_cleaning() -> None:
     assert cleaned.endswith("— Jane Doe") and "AustralianFires" in cleaned
     assert query_terms("The the moon, and THE Moon landing") == ["moon", "landing"]
     assert claim_key("A “quoted” Claim!") == claim_key("a quoted claim")
+
+
+def test_one_statement_bm25_equals_per_query_bm25(small_kb: Path) -> None:
+    from propscope.kb.store import KBStore
+
+    texts = [p for p, _ in PARAPHRASES] + ["", "zzzz qqqq"]
+    weights = (1.0, 1.0, 0.5)
+    with KBStore(small_kb, readonly=True) as store:
+        terms = [query_terms(clean_query(t)) for t in texts]
+        batched = store.lexical_search_many(terms, 20, weights, per_statement=3)
+        single = [store.lexical_search(t, 20, weights) for t in terms]
+    assert [[r for r, _ in rows] for rows in batched] == [[r for r, _ in rows] for rows in single]
+    assert any(batched) and batched[-2] == []

@@ -67,7 +67,7 @@ def test_related_claims_are_a_separate_neutral_list_without_verdict() -> None:
     related = dataclasses.replace(case(None), same_claim=False, claim="Ukraine shelled its own cities")
     article = one_claim("Kyiv shelled Donetsk.", "own", None, [], related=[related])
     report = text_of(article)
-    assert "Related known claims (same topic, not the same claim; no verdict applies to this sentence):" in report
+    assert "Related known claims (similar, not verified as the same claim; no verdict applies to this sentence):" in report
     assert "“Ukraine shelled its own cities” (EUvsDisinfo, 2021-02-01, similarity 0.83)" in report
     assert "EUvsDisinfo disinformation case" not in report and "Same claim" not in report
     page = render_html([Outcome("a.txt", article, None)])

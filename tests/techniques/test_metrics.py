@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from propscope.eval.ptc_metrics import merge_spans, si_score, tc_score, technique_span_score
@@ -88,3 +90,73 @@ def test_technique_aware_spans_earn_credit_only_within_their_technique() -> None
     assert per["Slogans"].f1 == 1.0
     assert micro.precision == pytest.approx(0.5)
     assert micro.recall == pytest.approx(0.5)
+
+
+# -- FLC (SemEval-2019): the measure of the spans a report shows ----------------------------------
+
+
+def test_flc_credits_overlap_only_within_the_same_technique() -> None:
+    from propscope.eval.ptc_metrics import flc_score
+
+    gold = [("a", 0, 10, "Loaded_Language"), ("a", 20, 40, "Doubt")]
+    # (0,10) Loaded exact: p 1, r 1. (20,30) labelled Slogans over the Doubt span: nothing.
+    pred = [("a", 0, 10, "Loaded_Language"), ("a", 20, 30, "Slogans")]
+    score = flc_score(gold, pred)
+    assert score.precision == pytest.approx(1 / 2)
+    assert score.recall == pytest.approx(1 / 2)
+    assert score.per_technique["Doubt"].recall == 0.0
+    assert score.per_technique["Slogans"].precision == 0.0
+    assert score.per_technique["Loaded_Language"].f1 == pytest.approx(1.0)
+
+
+def test_flc_partial_overlap_is_fractional_and_asymmetric() -> None:
+    from propscope.eval.ptc_metrics import flc_score
+
+    # gold (0,20); predicted (10,30): |s∩t| = 10, precision 10/20, recall 10/20.
+    # predicted (0,5) too: precision 5/5, recall 5/20. Totals: p (0.5 + 1) / 2, r (0.5 + 0.25) / 1.
+    score = flc_score([("a", 0, 20, "Doubt")], [("a", 10, 30, "Doubt"), ("a", 0, 5, "Doubt")])
+    assert score.precision == pytest.approx(0.75)
+    assert score.recall == pytest.approx(0.75)
+    assert (score.n_gold, score.n_pred) == (1, 2)
+
+
+def test_flc_does_not_merge_spans_and_keeps_articles_apart() -> None:
+    from propscope.eval.ptc_metrics import flc_score
+
+    # Two overlapping predictions of one technique are two spans (SI would merge them into one).
+    # The same offsets in another article earn nothing.
+    gold = [("a", 0, 10, "Doubt")]
+    pred = [("a", 0, 10, "Doubt"), ("a", 5, 10, "Doubt"), ("b", 0, 10, "Doubt")]
+    score = flc_score(gold, pred)
+    assert score.precision == pytest.approx((1 + 1 + 0) / 3)
+    assert score.recall == pytest.approx(1 + 0.5)  # recall is not capped: the formula sums pairs
+
+
+def test_flc_counts_a_repeated_line_once_and_survives_empty_sides() -> None:
+    from propscope.eval.ptc_metrics import flc_score
+
+    gold = [("a", 0, 10, "Doubt")]
+    assert flc_score(gold, [("a", 0, 10, "Doubt")] * 3).precision == pytest.approx(1.0)
+    empty = flc_score(gold, [])
+    assert (empty.precision, empty.recall, empty.f1) == (0.0, 0.0, 0.0)
+    assert flc_score([], [("a", 0, 10, "Doubt")]).f1 == 0.0
+
+
+def test_ptc_score_flc_command_prints_the_measure_and_refuses_si_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from propscope.cli.main import main
+
+    gold = tmp_path / "gold.labels"
+    gold.write_text("1\tDoubt\t0\t20\n1\tLoaded_Language\t30\t40\n", encoding="utf-8")
+    pred = tmp_path / "pred.labels"
+    # Doubt (10,30): p 10/20, r 10/20; Loaded (30,40) labelled Slogans: nothing.
+    pred.write_text("1\tDoubt\t10\t30\n1\tSlogans\t30\t40\n", encoding="utf-8")
+    assert main(["ptc", "score", "--task", "flc", "--gold", str(gold), "--pred", str(pred)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "F1=0.250000\tPrecision=0.250000\tRecall=0.250000"
+    assert "Doubt\t0.500000" in lines
+    si = tmp_path / "si.labels"
+    si.write_text("1\t0\t20\n", encoding="utf-8")
+    assert main(["ptc", "score", "--task", "flc", "--gold", str(gold), "--pred", str(si)]) == 2
+    assert "FLC needs" in capsys.readouterr().err

@@ -16,6 +16,7 @@ from propscope.errors import ModelNotFound
 from propscope.models import load_model_dir
 from propscope.options import AnalyzeOptions
 from propscope.ptc import read_labels
+from tests.techniques.tiny import TINY_BERT
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -46,14 +47,6 @@ GOLD = [
     ("1002", "terrifying lies", "Loaded_Language"),
     ("1002", "Is the mayor really telling the truth?", "Doubt"),
 ]
-TINY_BERT = {
-    "vocab_size": 30522,
-    "hidden_size": 32,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 2,
-    "intermediate_size": 64,
-    "max_position_embeddings": 64,
-}
 
 
 def gold_spans() -> list[tuple[str, int, int, str]]:
@@ -109,7 +102,8 @@ def test_tiny_model_overfits_two_articles_and_round_trips(trained: tuple[Path, P
     model = load_model_dir(model_dir, task="techniques")
     assert (model_dir / "README.md").is_file() and (model_dir / "span_head.npz").is_file()
     assert model.extra["label_scheme"] == "bio"
-    tagger = TechniqueTagger(AnalyzeOptions(technique_model=model_dir))
+    # Every span of the F1 decoder: two articles are too few for the report operating point to show much.
+    tagger = TechniqueTagger(AnalyzeOptions(technique_model=model_dir, technique_all_spans=True))
     assert tagger.available()
     articles = tagger.pipe([Article(text=ARTICLES["1001"], id="1001"), Article(text=ARTICLES["1002"], id="1002")])
     by_id = {a.id: a for a in articles}
@@ -136,9 +130,13 @@ def test_span_classifier_recovers_the_techniques(trained: tuple[Path, Path]) -> 
 def test_thresholds_shift_and_override(trained: tuple[Path, Path]) -> None:
     _, model_dir = trained
     text = ARTICLES["1001"]
-    everything = TechniqueTagger(AnalyzeOptions(technique_model=model_dir, technique_threshold_shift=-1.0))
+    everything = TechniqueTagger(
+        AnalyzeOptions(technique_model=model_dir, technique_threshold_shift=-1.0, technique_all_spans=True)
+    )
     nothing = TechniqueTagger(
-        AnalyzeOptions(technique_model=model_dir, technique_thresholds={"Name_Calling,Labeling": 1.01})
+        AnalyzeOptions(
+            technique_model=model_dir, technique_thresholds={"Name_Calling,Labeling": 1.01}, technique_all_spans=True
+        )
     )
     many = everything(Article(text=text)).techniques
     assert len(many) >= 14  # every technique fires everywhere at threshold 0
@@ -147,11 +145,36 @@ def test_thresholds_shift_and_override(trained: tuple[Path, Path]) -> None:
 
 def test_pipeline_runs_the_component(trained: tuple[Path, Path]) -> None:
     _, model_dir = trained
-    pipeline = build_pipeline(AnalyzeOptions(technique_model=model_dir, components=("techniques",)))
+    pipeline = build_pipeline(AnalyzeOptions(technique_model=model_dir, components=("techniques",), technique_all_spans=True))
     assert pipeline.names == ["techniques"]
     article = pipeline.analyze(Article(text=ARTICLES["1002"]))
     assert {s.technique for s in article.techniques} >= {"Doubt", "Loaded_Language"}
     assert article.has_run("techniques")
+
+
+def test_finalise_stores_a_report_operating_point_that_analyze_reports(trained: tuple[Path, Path]) -> None:
+    """The trained directory carries the operating point (tuned on its held-out articles) and the
+    calibration as JSON; by default the report says which techniques it hides and why."""
+    import json
+
+    _, model_dir = trained
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    point = config["report_operating_point"]
+    assert set(point["techniques"]) == set(config["labels"])
+    assert {"0.6", "0.5", "0.4", "0.3"} <= set(point["levels"])
+    metrics = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
+    assert "calibration" in metrics["report_operating_point"]["variants"]["trim_function_words"]["first_seed"]
+    article = TechniqueTagger(AnalyzeOptions(technique_model=model_dir))(Article(text=ARTICLES["1001"]))
+    report = article.technique_report
+    assert report is not None and report.operating_point == "precision"
+    hidden = {h.technique for h in report.hidden}
+    assert hidden == {name for name, p in point["techniques"].items() if not p["shown"]}
+    assert all(h.reason for h in report.hidden)
+    assert not [s for s in article.techniques if s.technique in hidden]
+    everything = TechniqueTagger(AnalyzeOptions(technique_model=model_dir, technique_all_spans=True))(Article(text=ARTICLES["1001"]))
+    assert everything.technique_report is not None and everything.technique_report.hidden == []
+    assert len(everything.techniques) >= len(article.techniques)
+    assert all(span.triggers for span in everything.techniques)
 
 
 def test_missing_model_makes_the_component_unavailable(tmp_path: Path) -> None:
@@ -181,6 +204,17 @@ def test_ptc_predict_and_score_commands(trained: tuple[Path, Path], tmp_path: Pa
     capsys.readouterr()
     assert main(["ptc", "score", "--task", "tc", "--gold", str(gold), "--pred", str(tc_out)]) == 0
     assert capsys.readouterr().out.startswith("F1=1.000000")
+
+    # The spans a report shows, scored with the technique-aware measure: every span of the F1 decoder
+    # on the training articles overlaps gold of its technique.
+    flc_out = tmp_path / "flc.labels"
+    args = ["ptc", "predict", "--task", "flc", "--articles", str(articles), "--out", str(flc_out), "--model", str(model_dir)]
+    assert main([*args, "--all-spans"]) == 0
+    shown = read_labels(flc_out)
+    assert shown and all(span.technique for span in shown)
+    capsys.readouterr()
+    assert main(["ptc", "score", "--task", "flc", "--gold", str(gold), "--pred", str(flc_out)]) == 0
+    assert float(capsys.readouterr().out.split("\t")[0][3:]) > 0.5
 
 
 def test_ptc_commands_report_errors_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

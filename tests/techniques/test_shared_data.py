@@ -71,8 +71,14 @@ def test_shipped_model_marks_an_obviously_loaded_paragraph() -> None:
         "The corrupt, treasonous elites in Washington are nothing but a gang of thugs and criminals.\n"
         "They want to destroy our great nation, and every patriot must stand up against this evil before it is too late!\n"
     )
-    article = TechniqueTagger(AnalyzeOptions()).pipe([Article(text=text)])[0]
+    # Every span of the F1 decoder; the report operating point shows few or none of them here (its
+    # technique_report says why), always a subset.
+    article = TechniqueTagger(AnalyzeOptions(technique_all_spans=True)).pipe([Article(text=text)])[0]
     assert article.techniques
+    shown = TechniqueTagger(AnalyzeOptions()).pipe([Article(text=text)])[0]
+    assert shown.technique_report is not None and shown.technique_report.hidden
+    every = {(s.technique, s.start, s.end) for s in article.techniques}
+    assert {(s.technique, s.start, s.end) for s in shown.techniques} <= every
     for span in article.techniques:
         assert span.technique in TECHNIQUE_NAMES
         assert 0 <= span.start < span.end <= len(text)

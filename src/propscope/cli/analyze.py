@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import typer
 
-from propscope.errors import PropscopeError, UsageError
-from propscope.options import DEFAULT_MAX_BYTES, AnalyzeOptions, IngestOptions
+from propscope.errors import OutputError, UsageError
+from propscope.options import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, AnalyzeOptions, IngestOptions
+from propscope.output import GracefulStop, ReportFile, check_output, completed_sources
 
 if TYPE_CHECKING:
     from propscope.runner import Outcome
@@ -87,6 +88,18 @@ def analyze(
     technique_shift: float = typer.Option(
         0.0, "--technique-shift", min=-1.0, max=1.0, help="Add to every technique threshold (negative: more spans)."
     ),
+    all_spans: bool = typer.Option(
+        False,
+        "--all-spans",
+        help="Show every technique span of the F1-tuned decoder, including techniques hidden by default as unreliable.",
+    ),
+    technique_precision: float | None = typer.Option(
+        None,
+        "--technique-precision",
+        min=0.0,
+        max=1.0,
+        help="Precision target of the technique spans shown (the model stores 0.6, the default, 0.5, 0.4, 0.3): lower shows more spans, fewer of them right.",
+    ),
     components: str | None = typer.Option(
         None,
         "--components",
@@ -110,12 +123,27 @@ def analyze(
     ),
     store: bool = typer.Option(False, "--store", help="Also keep the analyses in the store (see --db)."),
     db: str | None = typer.Option(None, "--db", help="Store database URL (default: $PROPSCOPE_DB, else $PROPSCOPE_HOME/propscope.db)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Keep the finished documents of an existing --out JSON report and skip their inputs."
+    ),
+    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Refuse texts longer than this."),
+    follow_symlinks: bool = typer.Option(
+        False, "--follow-symlinks", help="Read symlinks in input directories that point outside them."
+    ),
 ) -> None:
     """Analyse articles and report techniques, claims, known debunks and sources."""
     chosen = report_format(fmt, out)
+    kept, done = _prepare_output(out, inputs, chosen, force, resume)
     options = AnalyzeOptions(
         ingest=IngestOptions(
-            max_bytes=max_bytes, allow_private=allow_private, timeout_s=timeout, text_column=text_column
+            max_bytes=max_bytes,
+            allow_private=allow_private,
+            timeout_s=timeout,
+            text_column=text_column,
+            max_chars=max_chars,
+            follow_symlinks=follow_symlinks,
+            skip_sources=frozenset(done),
         ),
         force_language=force_language,
         technique_model=technique_model,
@@ -123,16 +151,64 @@ def analyze(
         kb_path=kb,
         claim_threshold=claim_threshold,
         technique_threshold_shift=technique_shift,
+        technique_all_spans=all_spans,
+        technique_precision=technique_precision,
         kb_top_k=matches,
         kb_min_similarity=match_threshold,
         threads=threads,
         components=component_names(components),
     )
+    stop = GracefulStop()
+    with stop:
+        code = _analyze_and_write(stop, inputs, options, batch_size, chosen, out, kept, pager, db if store else None, store)
+    if stop.signal is not None:
+        where = f"; {out} holds them" if out is not None else ""
+        how = (
+            "run the same command with --resume to skip them" if out is not None and chosen is Format.json
+            else "re-run with -f json -o FILE, then --resume, to continue an interrupted batch"
+        )
+        documents = f"{stop.done} document{'' if stop.done == 1 else 's'}"
+        typer.echo(f"propscope: interrupted by {stop.name} after {documents}{where}; {how}", err=True)
+        raise typer.Exit(130)
+    if code:
+        raise typer.Exit(code)
+
+
+def _prepare_output(
+    out: Path | None, inputs: list[str], fmt: Format, force: bool, resume: bool
+) -> tuple[list[str], set[str]]:
+    """Check ``--out`` before any work; with ``--resume``, the report lines to keep and their sources."""
+    if out is None:
+        if resume:
+            raise OutputError("--resume continues a report file: give it with --out (and --format json)")
+        return [], set()
+    check_output(out, inputs, force=force, resume=resume)
+    if not resume:
+        return [], set()
+    if fmt is not Format.json:
+        raise OutputError("--resume works with --format json (a text or HTML report cannot be continued)")
+    return completed_sources(out)
+
+
+def _analyze_and_write(
+    stop: GracefulStop,
+    inputs: list[str],
+    options: AnalyzeOptions,
+    batch_size: int,
+    fmt: Format,
+    out: Path | None,
+    kept: list[str],
+    pager: bool,
+    db: str | None,
+    store: bool,
+) -> int:
+    """Analyse and write the report; the exit code: 0, 1 (some documents failed) or 2 (all did)."""
     from propscope.runner import analyze_inputs
 
     outcomes = _with_progress(analyze_inputs(inputs, options, batch_size=batch_size))
     if store:
         outcomes = _stored(outcomes, options, db)
+    outcomes = stop.until_stopped(outcomes)
     first = next(outcomes, None)
     second = next(outcomes, None)
     if first is not None and second is None and first.error is not None:
@@ -150,13 +226,12 @@ def analyze(
                 failed.append(outcome)
             yield outcome
 
-    _write_report(counted(), chosen, out, pager)
+    _write_report(counted(), fmt, out, pager, kept)
     for outcome in failed:
         typer.echo(f"propscope: skipped {outcome.source}: {outcome.error}", err=True)
     if total and len(failed) == total:
-        raise typer.Exit(2)
-    if failed:
-        raise typer.Exit(1)
+        return 2
+    return 1 if failed else 0
 
 
 def _stored(outcomes: Iterator[Outcome], options: AnalyzeOptions, url: str | None) -> Iterator[Outcome]:
@@ -194,20 +269,18 @@ def _with_progress(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
             yield outcome
 
 
-def _write_report(outcomes: Iterator[Outcome], fmt: Format, out: Path | None, pager: bool) -> None:
+def _write_report(
+    outcomes: Iterator[Outcome], fmt: Format, out: Path | None, pager: bool, kept: list[str] | None = None
+) -> None:
     """JSON and text are written as each document is done (nothing is lost if a long batch stops);
-    the HTML page needs every document first, and so does a paged terminal report."""
+    the HTML page needs every document first, and so does a paged terminal report. A file is written
+    beside ``out`` and renamed over it (``propscope.output.ReportFile``)."""
     if fmt is Format.text and out is None and pager and sys.stdout.isatty() and sys.stdin.isatty():
         _page_text(list(outcomes))
         return
     from propscope.report import render_html, render_json_lines, render_text
 
-    try:
-        if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-        sink: TextIO = sys.stdout if out is None else out.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise PropscopeError(f"cannot write {out}: {exc.strerror}") from exc
+    sink: TextIO | ReportFile = sys.stdout if out is None else ReportFile(out, keep_lines=kept or [])
     colour = out is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     try:
         if fmt is Format.html:
@@ -219,9 +292,19 @@ def _write_report(outcomes: Iterator[Outcome], fmt: Format, out: Path | None, pa
                 else:
                     sink.write(render_text([outcome], colour=colour, width=_terminal_width() if out is None else None))
                 sink.flush()
-    finally:
-        if sink is not sys.stdout:
-            sink.close()
+    except KeyboardInterrupt:
+        # A second Ctrl-C: stop at once, but keep the JSON lines already written (each is complete).
+        if isinstance(sink, ReportFile) and fmt is Format.json:
+            sink.commit()
+        elif isinstance(sink, ReportFile):
+            sink.discard()
+        raise
+    except BaseException:
+        if isinstance(sink, ReportFile):
+            sink.discard()  # the earlier output, if any, stays as it was
+        raise
+    if isinstance(sink, ReportFile):
+        sink.commit()
     if out is not None:
         typer.echo(f"propscope: wrote {out}", err=True)
 

@@ -24,6 +24,8 @@ app = typer.Typer(help="The knowledge base of fact-checks and disinformation cas
 
 KB_OPTION = typer.Option(None, "--kb", help="Knowledge base file (default: your KB, else the shipped one).")
 EMBEDDER_OPTION = typer.Option(None, "--embedder", help="Embedder model directory (default: the shipped one).")
+RERANK_OPTION = typer.Option(True, "--rerank/--no-rerank", help="Re-score the best hits with the same-claim re-ranker.")
+RERANKER_OPTION = typer.Option(None, "--reranker", help="Re-ranker model directory (default: the shipped one).")
 
 
 class Mode(str, Enum):
@@ -102,18 +104,26 @@ def search_command(
     mode: Mode = typer.Option(Mode.hybrid, "--mode", help="hybrid, lexical (BM25) or dense."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per hit."),
     embedder: Path | None = EMBEDDER_OPTION,
+    rerank: bool = RERANK_OPTION,
+    reranker: Path | None = RERANKER_OPTION,
 ) -> None:
     """Search the knowledge base for claims like TEXT."""
-    settings = SearchSettings(mode=mode.value)
-    with KnowledgeBase.open(_readable(kb), settings=settings, embedder_path=embedder) as base:
+    settings = SearchSettings(mode=mode.value, rerank=rerank)
+    with KnowledgeBase.open(
+        _readable(kb), settings=settings, embedder_path=embedder, reranker_path=reranker if rerank else None
+    ) as base:
         hits = base.search(text, k)
     for rank, hit in enumerate(hits, start=1):
         match = hit.to_match()
         if as_json:
-            typer.echo(json.dumps({"rank": rank, "score": round(hit.score, 4), **_asdict(match)}, ensure_ascii=False))
+            decision = {"rerank_score": hit.rerank_score, "same_claim": hit.same_claim}
+            typer.echo(json.dumps({"rank": rank, "score": round(hit.score, 4), **_asdict(match), **decision}, ensure_ascii=False))
             continue
         meta = ", ".join(x for x in (match.source, match.date, match.rating) if x)
-        typer.echo(f"{rank}. [{match.similarity:.2f}] {match.claim}\n   {meta} — {match.url or match.kb_id}")
+        same = "same claim" if hit.same_claim else "not the same claim"
+        if hit.rerank_score is not None:
+            same += f" (P={hit.rerank_score:.2f})"
+        typer.echo(f"{rank}. [{match.similarity:.2f}] {match.claim}\n   {same}; {meta} — {match.url or match.kb_id}")
     if not hits:
         typer.echo("no match", err=True)
 
@@ -205,14 +215,18 @@ def run_command(
     tag: str = typer.Option("propscope", "--tag", help="Run tag (last column)."),
     batch: int = typer.Option(64, "--batch", min=1, help="Queries embedded per batch."),
     embedder: Path | None = EMBEDDER_OPTION,
+    rerank: bool = RERANK_OPTION,
+    reranker: Path | None = RERANKER_OPTION,
 ) -> None:
     """Rank the KB for every query and write TREC run lines: qid Q0 docid rank score tag."""
     items = read_queries(queries)
     start = time.perf_counter()
     lines: list[RunLine] = []
-    settings = SearchSettings(mode=mode.value)
+    settings = SearchSettings(mode=mode.value, rerank=rerank)
     with (
-        KnowledgeBase.open(_readable(kb), settings=settings, embedder_path=embedder) as base,
+        KnowledgeBase.open(
+            _readable(kb), settings=settings, embedder_path=embedder, reranker_path=reranker if rerank else None
+        ) as base,
         _progress() as progress,
     ):
         for begin in range(0, len(items), batch):

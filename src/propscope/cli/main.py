@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import click
 
 from propscope import __version__
-from propscope.cli import analyze, serve
+from propscope.cli import analyze, batch, serve
 from propscope.errors import PropscopeError, UsageError
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "kb": ("propscope.cli.kb", "The knowledge base of fact-checks and disinformation cases."),
     "db": ("propscope.cli.db", "The store of analysed articles (SQLite by default, PostgreSQL with --db)."),
     "token": ("propscope.cli.token", "API tokens for 'propscope serve' (shown once, stored hashed)."),
+    "corpus": ("propscope.cli.corpus", "Statistics over analysed corpora (technique rates, claims, sources by outlet and period)."),
 }
 
 
@@ -86,6 +87,7 @@ app = typer.Typer(
 )
 app.command("analyze")(analyze.analyze)
 app.command("serve")(serve.serve)
+app.command("batch")(batch.batch)
 
 
 def _version(value: bool) -> None:

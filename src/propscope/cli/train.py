@@ -1,4 +1,4 @@
-"""``propscope train techniques|claims|embedder``: one training command per model (needs the [train] extra)."""
+"""``propscope train techniques|claims|embedder|reranker|calibrate-reranker``: one training command per model (needs the [train] extra)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from pathlib import Path
 
 import typer
 
-from propscope.cli import train_claims, train_techniques
+from propscope.cli import train_claims, train_reranker, train_techniques
 
 app = typer.Typer(help="Train the models (needs the [train] extra: pip install 'propscope[train]').", no_args_is_help=True)
 app.command("techniques")(train_techniques.command)
 app.command("claims")(train_claims.command)
+app.command("reranker")(train_reranker.command)
+app.command("calibrate-reranker")(train_reranker.calibrate)
 
 
 @app.command("embedder")

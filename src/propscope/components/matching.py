@@ -3,11 +3,16 @@
 The KB is ``config.kb_path`` or the default one (the user's built KB, else the EUvsDisinfo KB that
 ships with the package). All claim texts of a ``pipe`` call are searched in one batch. A hit is the
 *same claim* when the re-ranker says so (``hit.same_claim`` of a hit with a ``rerank_score``), or,
-for a hit it did not score (or a search without one), when its cosine similarity reaches the
-threshold: ``settings.kb_min_similarity`` if given, else the one calibrated and stored in the
-embedder's model directory (``thresholds.same_claim``).
-Same-claim hits become ``claim.matches`` (at most ``settings.kb_top_k``); the best other hits close to
-the threshold become ``claim.related``, which reports show apart and without a verdict.
+for a hit it did not score (or a search without one), when the user set a cosine threshold
+(``settings.kb_min_similarity``, ``--match-threshold``) and the hit reaches it.
+
+Without either, no hit is called the same claim: on news sentences against the EUvsDisinfo claims, no
+cosine threshold separates the same claim from the same topic (``eval/news_pairs``, 490 labelled
+pairs, held-out half: precision 0.05 at the tweet-calibrated 0.57, 0.13 at 0.70, 0.27 at 0.75 with
+recall 0.38; ``python eval/news_pairs/cosine_rule.py``). Hits at or above the embedder's calibrated
+threshold (``thresholds.same_claim``, calibrated on tweets) are then shown as *related* only.
+Same-claim hits become ``claim.matches`` (at most ``settings.kb_top_k``); the best other hits become
+``claim.related``, which reports show apart, neutrally and without a verdict.
 
 Each match says what its source says of the claim (``verdict``) and how the article relates to it
 (``relation``): an article that quotes a false claim reports it, it does not repeat it.
@@ -44,7 +49,7 @@ RELATED_MAX = 2
 
 class KnownClaimMatcher(Component):
     name = "matching"
-    version = "2"
+    version = "3"
     requires = ("claims",)
     assigns = ("matches", "knowledge_base")
 
@@ -73,14 +78,22 @@ class KnownClaimMatcher(Component):
         return load_once("kb-coverage", path, lambda: knowledge_base_info(self._knowledge_base(), path))
 
     @property
-    def threshold(self) -> float:
-        """The threshold under the default settings."""
+    def threshold(self) -> float | None:
+        """The same-claim cosine threshold under the default settings (None: cosine never decides)."""
         return self.threshold_for(None)
 
-    def threshold_for(self, settings: RunSettings | None) -> float:
+    def threshold_for(self, settings: RunSettings | None) -> float | None:
         settings = self.settings_for(settings)
         if settings.kb_min_similarity is not None:
             return float(settings.kb_min_similarity)
+        return None
+
+    def related_floor(self, settings: RunSettings | None) -> float:
+        """How similar a hit must be to be shown as related: a margin below a user's threshold, else
+        the embedder's calibrated same-claim cosine."""
+        threshold = self.threshold_for(settings)
+        if threshold is not None:
+            return threshold - RELATED_MARGIN
         return same_claim_threshold(self._knowledge_base().embedder)
 
     def fingerprint(self, settings: RunSettings | None = None) -> str:
@@ -90,7 +103,13 @@ class KnownClaimMatcher(Component):
         kb = file_fingerprint(self.path) if self.available() and self.path is not None else None
         embedder = default_embedder_path()
         embedder_files = dir_fingerprint(embedder) if embedder.is_dir() else None
-        return combine(self.name, self.version, kb, embedder_files, settings.kb_top_k, settings.kb_min_similarity)
+        from propscope.kb.rerank import default_reranker_path
+
+        reranker = default_reranker_path()
+        reranker_files = dir_fingerprint(reranker) if reranker.is_dir() else None
+        return combine(
+            self.name, self.version, kb, embedder_files, reranker_files, settings.kb_top_k, settings.kb_min_similarity
+        )
 
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         return self.pipe([article], settings)[0]
@@ -110,6 +129,7 @@ class KnownClaimMatcher(Component):
             return list(articles)
         top_k = max(1, settings.kb_top_k)
         threshold = self.threshold_for(settings)
+        floor = self.related_floor(settings)
         vectors = self._claim_vectors(kb, articles)
         results = kb.search_many([claim.text for claim in claims], k=top_k + RELATED_MAX, vectors=vectors)
         for claim, hits in zip(claims, results, strict=True):
@@ -118,7 +138,7 @@ class KnownClaimMatcher(Component):
                 if _is_same_claim(hit, threshold):
                     if len(claim.matches) < top_k:
                         claim.matches.append(_match(hit, claim, True, id(claim) in attributed))
-                elif hit.similarity >= threshold - RELATED_MARGIN and len(claim.related) < RELATED_MAX:
+                elif hit.similarity >= floor and len(claim.related) < RELATED_MAX:
                     claim.related.append(_match(hit, claim, False, False))
         return list(articles)
 
@@ -141,12 +161,12 @@ class KnownClaimMatcher(Component):
         return embedder.encode_tokens(sequences)
 
 
-def _is_same_claim(hit: Hit, threshold: float) -> bool:
-    """The re-ranker's decision where it scored the hit; else the cosine threshold of these settings
+def _is_same_claim(hit: Hit, threshold: float | None) -> bool:
+    """The re-ranker's decision where it scored the hit; else the user's cosine threshold, if any
     (so that --match-threshold still applies to hits the re-ranker did not score, or without one)."""
     if getattr(hit, "rerank_score", None) is not None:
         return bool(getattr(hit, "same_claim", False))
-    return hit.similarity >= threshold
+    return threshold is not None and hit.similarity >= threshold
 
 
 def _match(hit: Hit, claim: Claim, same: bool, attributed: bool) -> KnownClaimMatch:

@@ -4,6 +4,12 @@ The model directory (``propscope train techniques``) holds an encoder with a mul
 sigmoid per technique per token, plus one for "any technique"), exported to ONNX, and a small span
 classifier (``span_head.npz``) used when spans are given (SemEval TC). Inference needs ONNX Runtime,
 tokenizers and numpy; no PyTorch.
+
+By default the component reports the spans of the model's *report operating point*
+(``report_operating_point`` in ``config.json``, see ``propscope.ptc.operating``): tuned for precision on
+held-out articles, with calibrated scores, and the techniques that never reached the target precision
+hidden (``Article.technique_report`` names them and says why). ``AnalyzeOptions.technique_all_spans``
+reports every span of the F1-tuned SemEval decoder instead (the scores stay calibrated).
 """
 
 from __future__ import annotations
@@ -14,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from propscope.document import Article, TechniqueSpan
+from propscope.document import Article, HiddenTechnique, TechniqueReport, TechniqueSpan
 from propscope.errors import BadModelDirectory, InputError, ModelNotFound
 from propscope.models import ModelDir, OnnxModel, load_model_dir, packaged_model_path
 from propscope.models.cache import combine, dir_fingerprint, load_once
 from propscope.options import AnalyzeOptions, EngineConfig, RunSettings
 from propscope.models.tokens import shared_tokenizer
 from propscope.pipeline import Component
-from propscope.ptc import tagging
+from propscope.ptc import operating, tagging
 from propscope.ptc.evaluate import classify_spans
 from propscope.ptc.tagging import ArticleOutputs
 from propscope.techniques import TECHNIQUE_NAMES
@@ -30,7 +36,11 @@ log = logging.getLogger(__name__)
 
 TASK = "techniques"
 MODEL_NAME = "techniques"
-WINDOWS_PER_RUN = 32  # ONNX runs take this many windows at most (memory stays under ~100 MB)
+# ONNX runs take this many windows at most. ONNX Runtime's working memory grows with the batch:
+# measured on a 50 KB article (the techniques model alone, 2 threads, a loaded machine), peak RSS
+# 1021 MB at 32 windows, 801 MB at 16, 580 MB at 8, for about 10% more time at 8 (medians of two
+# interleaved runs: 21 s at 32, 23.5 s at 8). Long texts fill every batch, so they pay it in full.
+WINDOWS_PER_RUN = 8
 
 
 class TechniqueModel:
@@ -57,6 +67,12 @@ class TechniqueModel:
                 raise BadModelDirectory(f"{model.path} is incomplete: {head_file} is missing")
             with np.load(path, allow_pickle=False) as data:
                 self.span_head = {name: data[name].astype(np.float32) for name in data.files}
+        point = model.extra.get(operating.CONFIG_KEY)
+        # Model directories written before the operating point existed report every span, uncalibrated.
+        self.operating_point: operating.OperatingPoint | None = None
+        self.operating_points: dict[float, operating.OperatingPoint] = {}
+        if point:
+            self.operating_point, self.operating_points = operating.load_points(point, self.labels)
 
     @classmethod
     def load(cls, path: Path, threads: int | None = None) -> TechniqueModel:
@@ -108,6 +124,44 @@ class TechniqueModel:
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return spans
 
+    def report_spans(
+        self, out: ArticleOutputs, thresholds: dict[str, float], all_spans: bool = False, precision: float | None = None
+    ) -> tuple[list[TechniqueSpan], TechniqueReport]:
+        """The spans a report shows, with calibrated scores and trigger words, and what was hidden.
+
+        ``precision`` picks another stored precision target than the default (``precision_levels``)."""
+        point = self.operating_point
+        if point is not None and precision is not None:
+            if precision not in self.operating_points:
+                raise InputError(
+                    f"no technique operating point for precision {precision:g}; "
+                    f"this model has {', '.join(f'{t:g}' for t in self.precision_levels())}"
+                )
+            point = self.operating_points[precision]
+        if point is None:
+            spans = self.technique_spans(out, thresholds)
+            for span in spans:
+                span.triggers = operating.triggers(out, self.labels.index(span.technique), span.start, span.end)
+            return spans, TechniqueReport("all_spans")
+        values = [thresholds[label] for label in self.labels]
+        head = self.span_head if out.hidden is not None else None
+        columns = None if all_spans else {k for k, name in enumerate(self.labels) if point.techniques[name].shown}
+        found = operating.candidates(out, values, self.bio, self.gap, head, point.phrases, columns=columns)
+        if not all_spans:
+            found = operating.select(found, self.labels, point)
+        spans = [
+            TechniqueSpan(self.labels[c.column], c.start, c.end, round(point.calibration(c.confidence), 4), c.triggers)
+            for c in found
+        ]
+        spans.sort(key=lambda s: (s.start, s.end, s.technique))
+        if all_spans:
+            return spans, TechniqueReport("all_spans")
+        hidden = [HiddenTechnique(name, reason) for name, reason in point.hidden().items()]
+        return spans, TechniqueReport("precision", point.target_precision, point.measured_precision, hidden)
+
+    def precision_levels(self) -> list[float]:
+        return sorted(self.operating_points, reverse=True)
+
     def si_spans(self, out: ArticleOutputs, threshold: float | None = None) -> list[tuple[int, int, float]]:
         """Spans that carry any technique (the "any" column; SemEval SI)."""
         threshold = self.si_threshold if threshold is None else threshold
@@ -133,7 +187,7 @@ class TechniqueTagger(Component):
     """Marks persuasion-technique spans (official PTC names) with a score in [0, 1]."""
 
     name = "techniques"
-    version = "1"
+    version = "2"  # 2: report operating point, calibrated scores, trigger words
     requires = ()
     assigns = ("techniques",)
 
@@ -159,7 +213,15 @@ class TechniqueTagger(Component):
         settings = self.settings_for(settings)
         files = dir_fingerprint(self.path) if self.available() else None
         overrides = sorted(settings.technique_thresholds.items())
-        return combine(self.name, self.version, files, settings.technique_threshold_shift, overrides)
+        return combine(
+            self.name,
+            self.version,
+            files,
+            settings.technique_threshold_shift,
+            overrides,
+            settings.technique_all_spans,
+            settings.technique_precision,
+        )
 
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         return self.pipe([article], settings)[0]
@@ -168,6 +230,11 @@ class TechniqueTagger(Component):
         settings = self.settings_for(settings)
         model = self.model
         thresholds = model.thresholds(settings.technique_threshold_shift, settings.technique_thresholds)
-        for article, out in zip(articles, model.outputs([a.text for a in articles]), strict=True):
-            article.techniques = model.technique_spans(out, thresholds)
+        # Hidden states feed the span classifier, whose probability is half of a span's confidence.
+        with_hidden = model.operating_point is not None and model.span_head is not None
+        outputs = model.outputs([a.text for a in articles], with_hidden=with_hidden)
+        for article, out in zip(articles, outputs, strict=True):
+            article.techniques, article.technique_report = model.report_spans(
+                out, thresholds, settings.technique_all_spans, settings.technique_precision
+            )
         return list(articles)

@@ -8,6 +8,12 @@ predicted spans, recall the sum divided by the number of gold spans, F1 their ha
 TC (technique classification): every gold span gets one predicted technique; micro-averaged
 precision, recall and F1 over (article, start, end) matches. A span annotated with two techniques is
 two gold items, matched as a multiset.
+
+FLC (fragment-level classification, SemEval-2019 Task "FLC", Da San Martino et al. 2019): the measure
+of the spans a report shows. Spans are not merged; every pair of a predicted span ``s`` and a gold span
+``t`` *of the same technique* in the same article contributes ``|s∩t|/|s|`` to precision and
+``|s∩t|/|t|`` to recall; precision divides by the number of predicted spans, recall by the number of
+gold spans. A span of the wrong technique earns nothing, however well placed.
 """
 
 from __future__ import annotations
@@ -146,3 +152,44 @@ def technique_span_score(
     precision = precision_sum / n_pred if n_pred else 0.0
     recall = recall_sum / n_gold if n_gold else 0.0
     return PRF(precision, recall, f1_of(precision, recall)), per_technique
+
+
+@dataclass(frozen=True, slots=True)
+class FLCScore(PRF):
+    n_gold: int = 0
+    n_pred: int = 0
+    per_technique: dict[str, SIScore] = field(default_factory=dict)
+
+
+def flc_score(gold: Iterable[TCItem], pred: Iterable[TCItem]) -> FLCScore:
+    """Technique-aware partial-overlap P/R/F1 of ``(article, start, end, technique)`` items (SemEval-2019 FLC).
+
+    Identical items on one side count once (a label file that repeats a line does not double its
+    credit); empty spans are ignored. Per technique: the same sums restricted to that technique.
+    """
+    gold_set = {item for item in gold if item[2] > item[1]}
+    pred_set = {item for item in pred if item[2] > item[1]}
+    gold_by: dict[tuple[str, str], list[Span]] = {}
+    for article_id, start, end, technique in gold_set:
+        gold_by.setdefault((article_id, technique), []).append((start, end))
+    precision_sum: Counter[str] = Counter()
+    recall_sum: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter(item[3] for item in gold_set)
+    n_pred: Counter[str] = Counter(item[3] for item in pred_set)
+    for article_id, ps, pe, technique in pred_set:
+        for gs, ge in gold_by.get((article_id, technique), ()):
+            inter = min(pe, ge) - max(ps, gs)
+            if inter > 0:
+                precision_sum[technique] += inter / (pe - ps)
+                recall_sum[technique] += inter / (ge - gs)
+    per_technique = {}
+    for technique in sorted(set(n_gold) | set(n_pred)):
+        p = precision_sum[technique] / n_pred[technique] if n_pred[technique] else 0.0
+        r = recall_sum[technique] / n_gold[technique] if n_gold[technique] else 0.0
+        per_technique[technique] = SIScore(p, r, f1_of(p, r), n_gold=n_gold[technique], n_pred=n_pred[technique])
+    total_gold, total_pred = sum(n_gold.values()), sum(n_pred.values())
+    precision = sum(precision_sum.values()) / total_pred if total_pred else 0.0
+    recall = sum(recall_sum.values()) / total_gold if total_gold else 0.0
+    return FLCScore(
+        precision, recall, f1_of(precision, recall), n_gold=total_gold, n_pred=total_pred, per_technique=per_technique
+    )

@@ -7,7 +7,9 @@ reported as one clear line by the caller.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,7 +17,15 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from propscope.document import Article, Link
-from propscope.errors import EmptyInput, InputNotFound, PropscopeError, UnsupportedFormat
+from propscope.errors import (
+    EmptyInput,
+    InputNotFound,
+    InputTooLarge,
+    PropscopeError,
+    RecordTooComplex,
+    SpecialFile,
+    UnsupportedFormat,
+)
 from propscope.ingest.language import detect_language
 from propscope.ingest.text import check_size, decode_bytes, read_file_bytes
 from propscope.options import IngestOptions
@@ -48,6 +58,11 @@ def article_from_text(text: str, options: IngestOptions, **metadata: str | None)
     ``article.metadata``. Raises :class:`EmptyInput` or :class:`InputTooLarge`.
     """
     name = metadata.get("id") or "the text"
+    if len(text) > options.max_chars:
+        # Checked before anything else touches the text (spaCy's max_length does the same).
+        raise InputTooLarge(
+            f"{name} is {len(text):,} characters, over the limit of {options.max_chars:,}; raise it with --max-chars"
+        )
     check_size(len(text.encode("utf-8", errors="surrogatepass")), str(name), options)
     if not text.strip():
         raise EmptyInput(f"{name} is empty (no text after whitespace)")
@@ -98,7 +113,10 @@ def guess_title(text: str) -> str | None:
 def load_inputs(inputs: Iterable[str], options: IngestOptions) -> Iterator[IngestResult]:
     """Every document the inputs name, in order: '-' (stdin), http(s) URLs, directories, files."""
     for item in inputs:
-        yield from _load_one(item, options)
+        for result in _load_one(item, options):
+            if result.source in options.skip_sources:
+                continue  # done in an earlier run (--resume)
+            yield result
 
 
 def looks_like_html(text: str) -> bool:
@@ -121,6 +139,8 @@ def _load_one(item: str, options: IngestOptions) -> Iterator[IngestResult]:
                 yield from _from_path(path, item, path.stem, options)
     except PropscopeError as exc:
         yield IngestResult(item, None, exc)
+    except RecursionError:
+        yield IngestResult(item, None, _too_deep(item))
 
 
 def _from_stdin(options: IngestOptions) -> IngestResult:
@@ -150,13 +170,37 @@ def _from_url(url: str, options: IngestOptions) -> IngestResult:
     return IngestResult(url, article, None)
 
 
+def check_regular_file(path: Path, source: str) -> None:
+    """Refuse FIFOs, devices and sockets before opening them: a FIFO blocks the read forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputNotFound(f"input not found: {source}") from None
+    except OSError as exc:
+        raise InputNotFound(f"cannot read {source}: {exc.strerror}") from None
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    raise SpecialFile(f"{source} is {what}, not a regular file; save the text to a file (or pipe it to '-')")
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """Whether ``path`` (or a symlinked folder on its way) resolves outside ``root``."""
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
+
+
 def _from_directory(directory: Path, source: str, options: IngestOptions) -> Iterator[IngestResult]:
+    root = directory.resolve()
     files = sorted(
         path
         for path in directory.rglob("*")
         if path.suffix.lower() in FILE_KINDS
         and not any(part.startswith(".") for part in path.relative_to(directory).parts)
-        and path.is_file()
+        and not path.is_dir()
     )
     if not files:
         raise EmptyInput(f"directory {source} holds no {', '.join(FILE_KINDS)} files")
@@ -164,14 +208,25 @@ def _from_directory(directory: Path, source: str, options: IngestOptions) -> Ite
         # Relative path without extension: stable, and unique across sub-folders.
         article_id = path.relative_to(directory).with_suffix("").as_posix()
         try:
+            if not options.follow_symlinks and _leaves(path, root):
+                raise SpecialFile(
+                    f"{path} is a symlink to {os.path.realpath(path)}, outside the input directory {source}; "
+                    "not read (use --follow-symlinks to read it)"
+                )
             yield from _from_path(path, str(path), article_id, options)
         except PropscopeError as exc:
             yield IngestResult(str(path), None, exc)
+        except RecursionError:
+            yield IngestResult(str(path), None, _too_deep(str(path)))
+
+
+def _too_deep(source: str) -> RecordTooComplex:
+    # A parser below (HTML, JSON) recursed past Python's limit: that document is refused, the batch goes on.
+    return RecordTooComplex(f"{source} is nested too deeply to read")
 
 
 def _from_path(path: Path, source: str, article_id: str, options: IngestOptions) -> Iterator[IngestResult]:
-    if not path.exists():
-        raise InputNotFound(f"input not found: {source}")
+    check_regular_file(path, source)
     kind = FILE_KINDS.get(path.suffix.lower())
     if kind is None:
         raise UnsupportedFormat(

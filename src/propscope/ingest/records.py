@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from propscope.document import Article
-from propscope.errors import BadRecord, InputNotFound, PropscopeError
+from propscope.errors import BadRecord, InputNotFound, PropscopeError, RecordTooComplex
 from propscope.options import IngestOptions
 
 METADATA_COLUMNS = ("id", "title", "url", "outlet", "date")
@@ -33,23 +32,54 @@ def _open(path: Path, source: str) -> BinaryIO:
         raise InputNotFound(f"cannot read {source}: {exc.strerror}") from None
 
 
+# A row holds one article (at most max_bytes of text) plus its metadata, JSON-escaped: room for both.
+_ROW_SLACK = 64 * 1024
+
+
+def _lines(handle: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The file's lines, each read with at most ``limit`` bytes in memory; ``None`` for a longer line
+    (the rest of it is skipped, so the next row starts where it should)."""
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+            yield None
+            continue
+        yield raw
+
+
 def read_jsonl(path: Path, source: str, options: IngestOptions, make_article: ArticleFactory) -> Iterator[RecordResult]:
-    """One article per non-blank line of a JSON Lines file (UTF-8)."""
+    """One article per non-blank line of a JSON Lines file (UTF-8).
+
+    Every row is checked on its own: a line over the size limit, nested too deep or not JSON
+    becomes an error for that line only, and the rows before and after it are read as usual.
+    """
+    from propscope.jsonsafe import loads
+
     handle = _open(path, source)
+    limit = options.max_bytes * 2 + _ROW_SLACK  # escapes (\n, \") can double the text's size
     with handle:
-        for line_number, raw in enumerate(handle, start=1):
+        for line_number, raw in enumerate(_lines(handle, limit), start=1):
             where = f"{source}:{line_number}"
+            if raw is None:
+                yield where, None, RecordTooComplex(
+                    f"{source} line {line_number}: the row is over {limit:,} bytes (--max-bytes {options.max_bytes:,})"
+                )
+                continue
             if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8"))
+                record = loads(raw.decode("utf-8"), f"{source} line {line_number}")
             except UnicodeDecodeError:
                 yield where, None, BadRecord(f"{source} line {line_number}: not UTF-8")
                 continue
-            except json.JSONDecodeError as exc:
-                yield where, None, BadRecord(f"{source} line {line_number}: invalid JSON ({exc.msg})")
+            except BadRecord as exc:
+                yield where, None, exc
                 continue
             if not isinstance(record, dict):
                 yield where, None, BadRecord(f"{source} line {line_number}: a record must be a JSON object")

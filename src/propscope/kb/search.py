@@ -5,7 +5,16 @@ in-memory matrix, the BM25 score from a restricted FTS5 query), and the ranking 
 of the cosine and the BM25 score divided by the query's best BM25 score. The mix weight (0.9 on the
 cosine) was chosen on the CheckThat! 2022 Task 2A dev split with the shipped embedder (MAP@5: 0.6 ->
 0.956, 0.7 -> 0.959, 0.8 -> 0.966, 0.9 -> 0.971; reciprocal-rank fusion 0.957-0.962); the reported
-``similarity`` is the cosine, whose threshold for "likely the same claim" is calibrated separately.
+``similarity`` is the cosine.
+
+A second stage decides whether a hit makes the *same claim* as the query, not only one on the same
+topic: the same-claim re-ranker (``kb/rerank.py``, a cross-encoder) re-scores each query's best
+``candidates`` hits whose cosine reaches its ``min_similarity``, all pairs of one ``search_many`` call in
+one batch. Every hit then carries ``rerank_score`` (the calibrated probability of "same claim", None
+where the hit was not re-scored) and ``same_claim`` (``rerank_score`` >= the re-ranker's
+``thresholds.same_claim``); with ``rerank_weight`` w > 0 in the re-ranker's config, re-scored hits are ordered by
+``w * rerank_score + (1 - w) * score`` ahead of the rest; with w = 0 the retriever's order stands. Without a re-ranker, ``same_claim``
+is today's test: cosine >= the embedder's calibrated ``thresholds.same_claim``.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from propscope.document import KnownClaimMatch
 from propscope.errors import KnowledgeBaseError
 from propscope.kb.embedder import DIMENSION, Embedder, load_embedder
 from propscope.kb.record import BadRow, KBRecord
+from propscope.kb.rerank import Reranker, load_reranker, reranker_available
 from propscope.kb.store import ImportReport, KBStore
 from propscope.kb.text import clean_query, query_terms
 
@@ -45,16 +55,20 @@ class SearchSettings:
     rrf_k: int = 60
     collapse_duplicates: bool = True
     field_weights: tuple[float, float, float] = (1.0, 1.0, 0.5)  # BM25 weights of claim, title, summary
+    rerank: bool = True  # use the same-claim re-ranker when one is installed
 
 
 @dataclass(slots=True)
 class Hit:
-    """One search result: the record, the fused ranking score, the cosine and the BM25 score."""
+    """One search result: the record, the ranking score, the cosine, the BM25 score and the same-claim
+    decision (``rerank_score``: calibrated probability, None where the re-ranker did not score the hit)."""
 
     record: KBRecord
     score: float
     similarity: float
     lexical: float
+    rerank_score: float | None = None
+    same_claim: bool = False
 
     def to_match(self) -> KnownClaimMatch:
         r = self.record
@@ -72,10 +86,18 @@ class Hit:
 class KnowledgeBase:
     """A KB file opened for search (and, unless read-only, for imports)."""
 
-    def __init__(self, store: KBStore, embedder: Embedder | None, settings: SearchSettings | None = None) -> None:
+    def __init__(
+        self,
+        store: KBStore,
+        embedder: Embedder | None,
+        settings: SearchSettings | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings or SearchSettings()
+        self.reranker = reranker
+        self.cosine_threshold = _embedder_threshold(embedder)
         self._rowids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, DIMENSION), dtype=np.float32)
         self._position: dict[int, int] = {}
@@ -91,12 +113,19 @@ class KnowledgeBase:
         embedder: Embedder | None = None,
         embedder_path: Path | None = None,
         settings: SearchSettings | None = None,
+        reranker: Reranker | None = None,
+        reranker_path: Path | None = None,
     ) -> KnowledgeBase:
+        """Open a KB; the embedder and the re-ranker default to the shipped ones (the re-ranker only
+        where ``settings.rerank`` and one is installed; ``reranker_path`` must hold one)."""
         start = time.perf_counter()
         store = KBStore(path, readonly=readonly)
         if embedder is None and (settings is None or settings.mode != "lexical"):
             embedder = load_embedder(embedder_path)
-        kb = cls(store, embedder, settings)
+        if reranker is None and (settings is None or settings.rerank):
+            if reranker_path is not None or reranker_available():
+                reranker = load_reranker(reranker_path)
+        kb = cls(store, embedder, settings, reranker)
         kb.load_seconds = time.perf_counter() - start
         return kb
 
@@ -127,6 +156,12 @@ class KnowledgeBase:
         self._rowids, self._matrix = self.store.load_embeddings(DIMENSION)
         self._position = {int(r): i for i, r in enumerate(self._rowids)}
         self._dense_ready = len(self._rowids) > 0
+        embedded, total = self.store.embedding_coverage()
+        if embedded < total:
+            log.warning(
+                "%s: %d of %d records have no vector (an import was interrupted?): they are found by keywords "
+                "only; 'propscope kb import' embeds them", self.store.path, total - embedded, total,
+            )
 
     @property
     def dense_ready(self) -> bool:
@@ -143,7 +178,8 @@ class KnowledgeBase:
         for begin in range(0, len(todo), batch):
             chunk = todo[begin : begin + batch]
             vectors = self.embedder.encode([record.dense_text() for _, record in chunk])
-            self.store.put_embeddings([rowid for rowid, _ in chunk], vectors)
+            # committed batch by batch, with the model's name: a kill loses one batch, not all
+            self.store.put_embeddings([rowid for rowid, _ in chunk], vectors, embedder=self.embedder.fingerprint)
             done += len(chunk)
             if progress is not None:
                 progress("embedding", done, len(todo))
@@ -178,33 +214,72 @@ class KnowledgeBase:
             if vectors is None:
                 vectors = self.embedder.encode(cleaned)
             cosines = vectors @ self._matrix.T
-        results = []
-        for index, text in enumerate(cleaned):
+        depth = k if self.reranker is None else max(k, self.reranker.candidates)
+        # One SQL statement for the BM25 side of every query and one for the records of every window.
+        pools: list[list[tuple[int, float]]] = [[] for _ in cleaned]
+        if mode != "dense":
+            pool_size = max(depth, self.settings.candidates, self.settings.lexical_pool)
+            pools = self.store.lexical_search_many(
+                [query_terms(t) for t in cleaned], pool_size, self.settings.field_weights
+            )
+        ranked = []
+        for index in range(len(cleaned)):
             row = None if cosines is None else cosines[index]
-            results.append(self._rank(text, row, k, mode))
-        return results
+            ranked.append((self._rank(pools[index], row, depth, mode), row))
+        records = self.store.records_by_rowid(sorted({rowid for (window, _), _ in ranked for rowid, _, _ in window}))
+        results = [self._hits(window, depth, row, lexical, records) for (window, lexical), row in ranked]
+        if self.reranker is None:
+            for hits in results:
+                for hit in hits:
+                    hit.same_claim = self.cosine_threshold is not None and hit.similarity >= self.cosine_threshold
+            return results
+        return self._rerank(cleaned, results, k, dense=mode != "lexical")
 
-    def _rank(self, text: str, cosine_row: np.ndarray | None, k: int, mode: Mode) -> list[Hit]:
+    def _rerank(self, texts: list[str], results: list[list[Hit]], k: int, dense: bool) -> list[list[Hit]]:
+        """Re-score the best candidates of every query in one batch, flag same-claim hits, re-order."""
+        reranker = self.reranker
+        assert reranker is not None
+        pairs: list[tuple[str, str]] = []
+        owners: list[Hit] = []
+        for text, hits in zip(texts, results, strict=True):
+            for hit in hits[: reranker.candidates]:
+                # In lexical mode there is no cosine to pre-filter by: every candidate is re-scored.
+                if not dense or hit.similarity >= reranker.min_similarity:
+                    pairs.append((text, hit.record.dense_text()))
+                    owners.append(hit)
+        for hit, probability in zip(owners, reranker.probabilities(pairs), strict=True):
+            hit.rerank_score = round(float(probability), 4)
+            hit.same_claim = hit.rerank_score >= reranker.threshold
+        w = reranker.weight
+        ordered = []
+        for hits in results:
+            if w > 0:  # w = 0: the re-ranker only decides same_claim, the retriever's order stands
+                for hit in hits:
+                    hit.score = w * (hit.rerank_score or 0.0) + (1 - w) * hit.score
+                # Stable sort: hits the re-ranker did not score keep the retriever's order behind the others.
+                hits.sort(key=lambda h: (h.rerank_score is None, -h.score))
+            ordered.append(hits[:k])
+        return ordered
+
+    def _rank(
+        self, ranked: list[tuple[int, float]], cosine_row: np.ndarray | None, k: int, mode: Mode
+    ) -> tuple[list[tuple[int, float, float]], dict[int, float]]:
+        """The best candidates of one query as (rowid, score, bm25), before records are read, and the
+        BM25 scores of the candidates. ``ranked`` is the query's BM25 pool, best first."""
         settings = self.settings
         depth = max(k, settings.candidates)
-        terms = query_terms(text)
-        lexical: dict[int, float] = {}
-        pool: dict[int, float] = {}
-        if mode != "dense":
-            ranked = self.store.lexical_search(terms, max(depth, settings.lexical_pool), settings.field_weights)
-            pool = dict(ranked)
-            lexical = dict(ranked[:depth])
+        pool: dict[int, float] = dict(ranked)
+        lexical: dict[int, float] = dict(ranked[:depth])
         dense_candidates: list[int] = []
         if cosine_row is not None:
             top = min(depth, len(cosine_row))
             best = np.argpartition(-cosine_row, top - 1)[:top] if top < len(cosine_row) else np.arange(len(cosine_row))
             dense_candidates = [int(self._rowids[i]) for i in best]
         if mode == "lexical":
-            scored = [(rowid, s, s) for rowid, s in lexical.items()]
-            return self._hits(scored, k, cosine_row, lexical)
+            return self._window([(rowid, s, s) for rowid, s in lexical.items()], k), lexical
         if mode == "dense":
             scored = [(rowid, float(cosine_row[self._position[rowid]]), 0.0) for rowid in dense_candidates]  # type: ignore[index]
-            return self._hits(scored, k, cosine_row, lexical)
+            return self._window(scored, k), lexical
         assert cosine_row is not None
         for rowid in dense_candidates:
             if rowid not in lexical and rowid in pool:
@@ -221,23 +296,30 @@ class KnowledgeBase:
                 if rowid in lexical_rank:
                     fused += (1 - w) / (settings.rrf_k + lexical_rank[rowid])
                 scored.append((rowid, fused, lexical.get(rowid, 0.0)))
-            return self._hits(scored, k, cosine_row, lexical)
+            return self._window(scored, k), lexical
         top_lexical = max(lexical.values(), default=0.0) or 1.0
         for rowid in candidates:
             position = self._position.get(rowid)
             cosine = float(cosine_row[position]) if position is not None else 0.0
             bm25 = lexical.get(rowid, 0.0)
             scored.append((rowid, w * cosine + (1 - w) * bm25 / top_lexical, bm25))
-        return self._hits(scored, k, cosine_row, lexical)
+        return self._window(scored, k), lexical
+
+    def _window(self, scored: list[tuple[int, float, float]], k: int) -> list[tuple[int, float, float]]:
+        """The best scored candidates, with room for duplicates to collapse."""
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[: k * 3] if self.settings.collapse_duplicates else scored[:k]
 
     def _hits(
-        self, scored: list[tuple[int, float, float]], k: int, cosine_row: np.ndarray | None, lexical: dict[int, float]
+        self,
+        window: list[tuple[int, float, float]],
+        k: int,
+        cosine_row: np.ndarray | None,
+        lexical: dict[int, float],
+        records: dict[int, KBRecord],
     ) -> list[Hit]:
         """The best ``k`` hits; records with the same claim text (re-published or re-imported fact-checks)
         collapse into one hit, the record imported first, with the group's best score."""
-        scored.sort(key=lambda x: (-x[1], x[0]))
-        window = scored[: k * 3] if self.settings.collapse_duplicates else scored[:k]
-        records = self.store.records_by_rowid([rowid for rowid, _, _ in window])
         groups: dict[str, list[tuple[int, float]]] = {}
         for rowid, score, _ in window:
             key = claim_key(records[rowid].claim) if self.settings.collapse_duplicates else str(rowid)
@@ -250,6 +332,13 @@ class KnowledgeBase:
             cosine = float(cosine_row[position]) if cosine_row is not None and position is not None else 0.0
             hits.append(Hit(records[rowid], float(members[0][1]), cosine, lexical.get(rowid, 0.0)))
         return hits
+
+
+def _embedder_threshold(embedder: Embedder | None) -> float | None:
+    """The cosine from which a hit is "likely the same claim" without a re-ranker (the embedder's)."""
+    thresholds = getattr(getattr(embedder, "model_dir", None), "thresholds", None) or {}
+    value = thresholds.get("same_claim")
+    return None if value is None else float(value)
 
 
 _NON_WORD = re.compile(r"\W+")

@@ -8,6 +8,14 @@ Tables:
 - ``embeddings``: one int8 vector (with its scale) per record, so that a restart never re-embeds;
   ``meta.embedder`` names the model that computed them (a KB embedded by another model is re-embedded
   on the next import, and its dense index is not used until then).
+
+Writes are safe with several processes: the connection waits up to ``BUSY_TIMEOUT_S`` for another
+writer, each write transaction takes the write lock up front (``BEGIN IMMEDIATE``: a deferred one that
+upgrades from reading fails at once with "database is locked", whatever the time-out), imports commit
+every batch so that a second import can interleave, and a lock held past the time-out is one coded
+error (E320). Vectors are committed batch by batch together with ``meta.embedder``, so an interrupted
+import resumes where it stopped and the metadata always names the model of the vectors stored;
+:meth:`KBStore.embedding_coverage` says how many records have one.
 """
 
 from __future__ import annotations
@@ -15,15 +23,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from propscope.errors import KnowledgeBaseError
+from propscope.errors import KnowledgeBaseError, KnowledgeBaseLocked
 from propscope.kb.record import BadRow, KBRecord
 
 SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_S = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -98,13 +108,16 @@ class KBStore:
             self.conn = _connect(uri, uri=True)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = _connect(str(self.path))
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(_SCHEMA)
+            # Autocommit: every write below opens its own BEGIN IMMEDIATE transaction.
+            self.conn = _connect(str(self.path), isolation_level=None)
+            with self._locked_is_coded():
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                with self._transaction():
+                    for statement in _schema_statements():
+                        self.conn.execute(statement)
             if self.meta("schema") is None:
                 self.set_meta("schema", SCHEMA_VERSION)
-                self.conn.commit()
         schema = self.meta("schema")
         if schema != SCHEMA_VERSION:
             raise KnowledgeBaseError(f"{self.path} is not a propscope knowledge base of schema {SCHEMA_VERSION}")
@@ -127,11 +140,42 @@ class KBStore:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        with self._locked_is_coded():
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # transactions
+    @contextmanager
+    def _locked_is_coded(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise KnowledgeBaseLocked(
+                    f"{self.path} is locked by another process (an import?) for more than {BUSY_TIMEOUT_S:g} s; "
+                    "wait for it to finish and run the command again"
+                ) from None
+            raise KnowledgeBaseError(f"{self.path}: {exc}") from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction with the write lock taken up front; committed, or rolled back on error."""
+        with self._locked_is_coded():
+            if self.conn.in_transaction:  # a caller's transaction is already open: join it
+                yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.rollback()
+                raise
+            self.conn.commit()
 
     # records
     def upsert(self, rows: Iterable[KBRecord | BadRow], batch: int = 2000) -> ImportReport:
-        """Add new records, update changed ones, skip unchanged ones; bad rows are collected, not raised."""
+        """Add new records, update changed ones, skip unchanged ones; bad rows are collected, not raised.
+
+        Each batch is one transaction: an interrupted import keeps the batches before it."""
         self._require_writable()
         report = ImportReport()
         pending: list[KBRecord] = []
@@ -145,10 +189,13 @@ class KBStore:
                 pending = []
         if pending:
             self._upsert_batch(pending, report)
-        self.conn.commit()
         return report
 
     def _upsert_batch(self, records: list[KBRecord], report: ImportReport) -> None:
+        with self._transaction():
+            self._upsert_rows(records, report)
+
+    def _upsert_rows(self, records: list[KBRecord], report: ImportReport) -> None:
         ids = [r.id for r in records]
         known: dict[str, str] = {}
         for start in range(0, len(ids), 500):
@@ -231,6 +278,33 @@ class KBStore:
             raise KnowledgeBaseError(f"full-text search failed in {self.path}: {exc}") from exc
         return [(int(r), float(s)) for r, s in rows]
 
+    def lexical_search_many(
+        self, queries: list[list[str]], limit: int, weights: tuple[float, float, float], per_statement: int = 100
+    ) -> list[list[tuple[int, float]]]:
+        """``lexical_search`` for many term lists in one SQL statement per ``per_statement`` queries
+        (a UNION ALL of per-query FTS5 selects): the claims of an article cost one round trip."""
+        out: list[list[tuple[int, float]]] = [[] for _ in queries]
+        asked = [(i, " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)) for i, terms in enumerate(queries) if terms]
+        select = (
+            "SELECT * FROM (SELECT ? AS q, rowid, -bm25(records_fts, ?, ?, ?) AS score FROM records_fts "
+            "WHERE records_fts MATCH ? ORDER BY bm25(records_fts, ?, ?, ?) LIMIT ?)"
+        )
+        for begin in range(0, len(asked), per_statement):
+            chunk = asked[begin : begin + per_statement]
+            sql = " UNION ALL ".join([select] * len(chunk))
+            params: list[object] = []
+            for index, query in chunk:
+                params += [index, *weights, query, *weights, limit]
+            try:
+                rows = self.conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise KnowledgeBaseError(f"full-text search failed in {self.path}: {exc}") from exc
+            for index, rowid, score in rows:
+                out[int(index)].append((int(rowid), float(score)))
+        for rows in out:  # UNION ALL keeps each select's rows together, but not necessarily its order
+            rows.sort(key=lambda r: -r[1])
+        return out
+
     # dense index
     def missing_embeddings(self) -> list[tuple[int, KBRecord]]:
         cursor = self.conn.execute(
@@ -239,18 +313,33 @@ class KBStore:
         )
         return [(row[0], _record_from_row(row[1:])) for row in cursor]
 
-    def put_embeddings(self, rowids: list[int], vectors: np.ndarray) -> None:
+    def put_embeddings(self, rowids: list[int], vectors: np.ndarray, embedder: str | None = None) -> None:
+        """Store one batch of vectors, committed at once; ``embedder`` (the model's fingerprint) is
+        recorded in the same transaction, so the metadata never names a model whose vectors are not there."""
         self._require_writable()
         scale = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
         quantised = np.clip(np.rint(vectors / scale[:, None]), -127, 127).astype(np.int8)
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO embeddings(rowid, scale, vector) VALUES (?, ?, ?)",
-            [(rid, float(s), q.tobytes()) for rid, s, q in zip(rowids, scale, quantised, strict=True)],
-        )
+        with self._transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(rowid, scale, vector) VALUES (?, ?, ?)",
+                [(rid, float(s), q.tobytes()) for rid, s, q in zip(rowids, scale, quantised, strict=True)],
+            )
+            if embedder is not None:
+                self.set_meta("embedder", embedder)
 
     def drop_embeddings(self) -> None:
+        """Delete every vector and the name of the model that made them, in one transaction."""
         self._require_writable()
-        self.conn.execute("DELETE FROM embeddings")
+        with self._transaction():
+            self.conn.execute("DELETE FROM embeddings")
+            self.conn.execute("DELETE FROM meta WHERE key = 'embedder'")
+
+    def embedding_coverage(self) -> tuple[int, int]:
+        """(records with a vector, records): the truth about the dense index, counted, not remembered."""
+        embedded = int(self.conn.execute(
+            "SELECT count(*) FROM embeddings e JOIN records r ON r.rowid = e.rowid"
+        ).fetchone()[0])
+        return embedded, self.count()
 
     def load_embeddings(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
         """(rowids, float32 matrix of unit vectors) of every embedded record."""
@@ -267,22 +356,28 @@ class KBStore:
     def compact(self) -> None:
         """Fold the WAL into the file and switch to a rollback journal: one file, fit to ship read-only."""
         self._require_writable()
-        self.conn.execute("INSERT INTO records_fts(records_fts) VALUES ('optimize')")
-        self.conn.commit()
-        self.conn.execute("PRAGMA journal_mode=DELETE")
-        self.conn.execute("VACUUM")
+        with self._transaction():
+            self.conn.execute("INSERT INTO records_fts(records_fts) VALUES ('optimize')")
+        with self._locked_is_coded():
+            self.conn.execute("PRAGMA journal_mode=DELETE")
+            self.conn.execute("VACUUM")
 
     def commit(self) -> None:
-        self.conn.commit()
+        """Writes commit by themselves (batch by batch); kept for callers that group a few statements."""
+        if self.conn.in_transaction:
+            with self._locked_is_coded():
+                self.conn.commit()
 
     def _require_writable(self) -> None:
         if self.readonly:
             raise KnowledgeBaseError(f"{self.path} is opened read-only")
 
 
-def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+def _connect(target: str, uri: bool = False, isolation_level: str | None = "") -> sqlite3.Connection:
     try:
-        return sqlite3.connect(target, uri=uri, check_same_thread=False)
+        return sqlite3.connect(
+            target, uri=uri, check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=isolation_level
+        )
     except sqlite3.Error as exc:
         raise KnowledgeBaseError(f"cannot open knowledge base {target}: {exc}") from exc
 
@@ -316,3 +411,15 @@ def _record_from_row(row: tuple[object, ...]) -> KBRecord:
     values["outlets"] = json.loads(str(values["outlets"] or "[]"))
     return KBRecord(**values)  # type: ignore[arg-type]
 
+
+def _schema_statements() -> list[str]:
+    """The schema as single statements (``executescript`` would commit the open transaction first)."""
+    statements: list[str] = []
+    current: list[str] = []
+    for line in _SCHEMA.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current)
+        if sqlite3.complete_statement(text):
+            statements.append(text)
+            current = []
+    return statements

@@ -45,6 +45,37 @@ def technique_info(name: str) -> Technique:
     return Technique(name, name.replace("_", " "), "A technique this version of propscope does not describe.", "", "#999999")
 
 
+def technique_report_notes(article: Article) -> list[str]:
+    """Sentences every report prints about which technique spans it shows and which techniques it hides."""
+    report = article.technique_report
+    if report is None:
+        return []
+    if report.operating_point == "all_spans":
+        return ["All spans of the F1-tuned decoder are shown, including techniques hidden by default as unreliable."]
+    measured = (
+        f"; on held-out articles {report.measured_precision:.0%} of such spans were right"
+        if report.measured_precision is not None
+        else ""
+    )
+    target = f" (tuned for {report.target_precision:.0%} precision{measured})" if report.target_precision else ""
+    notes = [
+        f"Spans shown: the precision operating point{target}. Scores are calibrated on held-out articles: "
+        "a score of 0.5 means that about half of the spans scoring so were right."
+    ]
+    if report.hidden:
+        count = len(report.hidden)
+        notes.append(f"Hidden by default as unreliable ({count} technique{'s' if count != 1 else ''}; --all-spans shows them):")
+        notes.extend(f"- {technique_info(h.technique).title}: {h.reason}" for h in report.hidden)
+    return notes
+
+
+def triggers_text(span: TechniqueSpan, words: str = "") -> str:
+    """'flagged for: "a", "b"'; empty without trigger words, or when they are the whole span ``words``."""
+    if not span.triggers or " ".join(span.triggers) == " ".join(words.split()):
+        return ""
+    return "flagged for: " + ", ".join(f"\u201c{t}\u201d" for t in span.triggers)
+
+
 def numbered_spans(article: Article) -> list[NumberedSpan]:
     """Spans in reading order (start, then longer first), numbered from 1, inside the text only."""
     size = len(article.text)

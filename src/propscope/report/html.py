@@ -31,6 +31,8 @@ from propscope.report.common import (
     verb_first,
     sweep,
     technique_counts,
+    technique_report_notes,
+    triggers_text,
     tint,
     unique_sources,
 )
@@ -42,8 +44,7 @@ if TYPE_CHECKING:
     from propscope.runner import Outcome
 
 
-
-def csp() -> str:
+def content_security_policy() -> str:
     """No network, no inline script but the report's own (by its hash: an injected one never runs)."""
     return (
         f"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash(report_script())}; img-src data:; "
@@ -88,7 +89,7 @@ def render_html(outcomes: list[Outcome]) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp())}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(content_security_policy())}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="propscope {esc(propscope_version)}">',
@@ -353,10 +354,11 @@ class _ArticleView:
 
     def legend(self) -> str:
         heading = f'<h3 id="{self.anchor}-legend-h">Persuasion techniques</h3>'
+        notes = "".join(f'<p class="muted small tech-note">{esc(note)}</p>' for note in technique_report_notes(self.article))
         if not self.spans:
             if self.article.has_run("techniques"):
-                return heading + '<p class="empty">No persuasion techniques found above the thresholds.</p>'
-            return heading + '<p class="empty">No technique model ran: persuasion techniques were not looked for.</p>'
+                return heading + '<p class="empty">No persuasion techniques found above the thresholds.</p>' + notes
+            return heading + '<p class="empty">No technique model ran: persuasion techniques were not looked for.</p>' + notes
         counts = technique_counts(self.spans)
         most = max(count for _, count in counts)
         items = []
@@ -375,7 +377,7 @@ class _ArticleView:
             )
         note = ('<p class="muted small">Hover over or tab to a highlight for details. Underlined words carry a second '
                 'technique. Untick a technique to hide its highlights.</p>')
-        return heading + note + f'<ul class="lg">{"".join(items)}</ul>'
+        return heading + note + notes + f'<ul class="lg">{"".join(items)}</ul>'
 
     def span_list(self) -> str:
         if not self.spans:
@@ -396,7 +398,9 @@ class _ArticleView:
                 f'<span class="sw {cls}" aria-hidden="true"></span><strong>{esc(ns.technique.title)}</strong> '
                 f'<span class="code">{esc(technique_code(ns.technique.name))}</span> '
                 f'<span class="score">{ns.span.score:.2f}</span> '
-                f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span></li>'
+                f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span>'
+                + (f' <span class="why-span small">{esc(triggers_text(ns.span, words))}</span>' if triggers_text(ns.span, words) else "")
+                + "</li>"
             )
         return (
             f'<section class="spans"><h3>All technique spans ({len(self.spans)})</h3>'
@@ -531,7 +535,7 @@ def _related_html(claim: Claim) -> str:
         for m in claim.related
     )
     return (
-        '<details class="related"><summary>Related known claims (same topic, not the same claim; '
+        '<details class="related"><summary>Related known claims (similar, not verified as the same claim; '
         f"no verdict applies to this sentence)</summary><ul>{items}</ul></details>"
     )
 

@@ -37,6 +37,8 @@ from propscope.report.common import (
     printable,
     sweep,
     technique_counts,
+    technique_report_notes,
+    triggers_text,
     tint,
     unique_sources,
     verb_first,
@@ -162,6 +164,9 @@ class _ArticleReport:
                 # How many the article states itself: quoting a known false claim is not spreading it.
                 own = sum(1 for _, c in matched if any(m.relation == "repeats" for m in c.matches))
                 text += f", {len(matched)} the same as known claims" + (f" ({own} in the article's own voice)" if own else "")
+                related = sum(1 for c in claims if c.related and not c.matches)
+                if related:
+                    text += f", {related} with related known claims (not verified as the same claim)"
             self.line(1, ("Claims: ", "bold"), text)
             note = coverage_note(article) if article.has_run("matching") else None
             if note:
@@ -219,6 +224,8 @@ class _ArticleReport:
                 self.line(1, "No persuasion techniques found above the thresholds.")
             else:
                 self.line(1, "No technique model ran: persuasion techniques were not looked for.")
+            for note in technique_report_notes(self.article):
+                self.line(1, (note, "italic"))
             return
         self.section(f"Persuasion techniques ({plural(len(self.spans), 'span')})")
         if self.colour:
@@ -238,6 +245,8 @@ class _ArticleReport:
                     "Where two spans overlap and neither contains the other, braces cannot nest, so such a "
                     "span opens with its number: {n:like this}[n].",
                 )
+        for note in technique_report_notes(self.article):
+            self.line(1, (note, "italic"))
         for technique, count in technique_counts(self.spans):
             swatch: tuple[Part, ...] = (("    ", f"on {tint(technique.colour)}"), " ") if self.colour else ()
             self.console.print()
@@ -263,6 +272,7 @@ class _ArticleReport:
             (ns.technique.title, "bold"),
             f"  {ns.span.score:.2f}  ",
             f"\u201c{words}\u201d",
+            *(((f"  ({triggers_text(ns.span, words)})", "italic"),) if triggers_text(ns.span, words) else ()),
         )
 
     def claims(self) -> None:
@@ -326,7 +336,7 @@ class _ArticleReport:
                 self.line(3, (one_line(match.url), self.style("underline")))
             self.line(3, (relation_sentence(match, claim), self.style(RELATION_STYLES.get(match.relation or "", ""))))
         if claim.related:
-            self.line(2, ("Related known claims (same topic, not the same claim; no verdict applies to this sentence):",
+            self.line(2, ("Related known claims (similar, not verified as the same claim; no verdict applies to this sentence):",
                           self.style("dim")))
             for match in claim.related:  # one line each: the links are in the HTML and JSON reports
                 where = ", ".join(x for x in (one_line(match.source), one_line(match.date)) if x)

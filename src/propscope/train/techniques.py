@@ -611,8 +611,11 @@ def finalise(
 
     reports = {}
     timings = {}
+    variant_outputs = {}
     for variant, path in (("fp32", fp32_path), ("int8", int8_path)):
-        reports[variant], outputs, timings[variant] = evaluate_model_dir(out, path, corpus, val_ids, settings.split_seed, threads)
+        reports[variant], variant_outputs[variant], timings[variant] = evaluate_model_dir(
+            out, path, corpus, val_ids, settings.split_seed, threads
+        )
         say(
             f"{variant}: SI F1 {reports[variant]['cross_fitted']['si']['f1']:.4f} (cross-fitted), "
             f"{reports[variant]['same_split']['si']['f1']:.4f} (same split); TC micro-F1 {reports[variant]['tc']['f1']:.4f}"
@@ -645,6 +648,15 @@ def finalise(
     model.extra["si_threshold"] = float(chosen["si_threshold"])
     model.extra["gap"] = int(chosen["gap"])
     model.extra["trained_with"] = {"seed": settings.seed, "commit": meta.get("commit"), "checkpoint": checkpoint.name}
+    from propscope.ptc.operating import CONFIG_KEY
+    from propscope.ptc.report_point import tune_and_measure
+
+    # The report operating point and the calibration come from the same held-out articles, cross-fitted.
+    point, point_report = tune_and_measure(
+        variant_outputs[shipped], corpus, val_ids, LABELS, model.thresholds, settings.bio, model.extra["gap"],
+        span_head_arrays(net),
+    )
+    model.extra[CONFIG_KEY] = point_report["shipped"]
     model.save_config()
     result = {
         "shipped": shipped,
@@ -662,6 +674,7 @@ def finalise(
             "threads": threads,
         },
         "val_ids": val_ids,
+        "report_operating_point": point_report,
         "compared_settings": _compare_report(checkpoint),
         "decoding": {
             "any": tagging.column_rules(len(LABELS), len(LABELS)),

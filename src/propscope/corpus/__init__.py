@@ -1,0 +1,1 @@
+"""Corpus-level views of analysed articles (statistics by outlet and period)."""
