@@ -115,8 +115,12 @@ def test_graceful_stop_finishes_the_current_item_then_stops() -> None:
         for item in stop.until_stopped(range(10)):
             seen.append(item)
             if item == 2:
-                os.kill(os.getpid(), signal.SIGTERM)
-                time.sleep(0.05)
+                # raise_signal delivers to this thread: os.kill may land on another thread of the test
+                # worker, whose handler flag the main thread then sees only after it pulled item 3.
+                signal.raise_signal(signal.SIGTERM)
+                deadline = time.monotonic() + 5
+                while stop.signal is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
     assert seen == [0, 1, 2] and stop.name == "SIGTERM" and stop.done == 3
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
