@@ -21,7 +21,8 @@ def test_import_twice_search_stats(tmp_path: Path, kb_fixtures: Path, capsys: py
     assert main(["kb", "import", "euvsdisinfo", str(kb_fixtures / "posts.csv"), "--kb", str(kb)]) == 0
     assert "0 added, 0 updated, 3 unchanged" in capsys.readouterr().out
 
-    assert main(["kb", "search", "Navalny poisoned by Western spies", "-k", "2", "--kb", str(kb), "--json"]) == 0
+    args = ["kb", "search", "Navalny poisoned by Western spies", "-k", "2", "--kb", str(kb), "--json"]
+    assert main([*args, "--min-similarity", "0"]) == 0
     hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(hits) == 2 and hits[0]["kb_id"] == "euvsdisinfo:navalny-poisoning-is-a-western-provocation"
     assert hits[0]["url"].startswith("https://euvsdisinfo.eu/report/") and 0 < hits[0]["similarity"] <= 1
@@ -138,3 +139,18 @@ def test_stats_of_the_shipped_kb_in_words(capsys: pytest.CaptureFixture[str]) ->
     for token in words.split():
         if token.startswith("/"):
             assert Path(token.rstrip(":.,")).exists(), token
+
+
+def test_search_hides_weak_hits_and_calls_nothing_the_same_claim_without_a_reranker(
+    tmp_path: Path, kb_fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kb = tmp_path / "kb.sqlite"
+    assert main(["kb", "import", "euvsdisinfo", str(kb_fixtures / "posts.csv"), "--kb", str(kb)]) == 0
+    capsys.readouterr()
+    assert main(["kb", "search", "The bakery opens at nine on Sundays.", "-k", "3", "--kb", str(kb), "--no-rerank"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "not shown (--min-similarity 0 shows them)" in err and "no match" in err
+    assert main(["kb", "search", "Navalny was poisoned by Western intelligence", "-k", "1", "--kb", str(kb), "--no-rerank"]) == 0
+    out = capsys.readouterr().out
+    assert "navalny" in out.lower() and "cosine " in out
+    assert "similar, not verified as the same claim;" in out and "\n   same claim" not in out
