@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from propscope.errors import KnowledgeBaseError, KnowledgeBaseLocked
+from propscope.kb.lexical import LexicalIndex
 from propscope.kb.record import BadRow, KBRecord
 
 SCHEMA_VERSION = "1"
@@ -121,6 +122,7 @@ class KBStore:
         schema = self.meta("schema")
         if schema != SCHEMA_VERSION:
             raise KnowledgeBaseError(f"{self.path} is not a propscope knowledge base of schema {SCHEMA_VERSION}")
+        self._lexical: LexicalIndex | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -281,10 +283,22 @@ class KBStore:
     def lexical_search_many(
         self, queries: list[list[str]], limit: int, weights: tuple[float, float, float], per_statement: int = 100
     ) -> list[list[tuple[int, float]]]:
-        """``lexical_search`` for many term lists in one SQL statement per ``per_statement`` queries
-        (a UNION ALL of per-query FTS5 selects): the claims of an article cost one round trip."""
+        """``lexical_search`` for many term lists. Scored in memory by :class:`LexicalIndex` (FTS5's own
+        BM25 on FTS5's own tokens, built on first use and again after the KB changes); queries it cannot
+        answer exactly (a word SQLite splits into a phrase) go to FTS5, in one SQL statement per
+        ``per_statement`` queries (a UNION ALL of per-query FTS5 selects)."""
+        index = self._lexical
+        if index is None or index.weights != tuple(weights) or not index.current():
+            index = self._lexical = LexicalIndex.build(self.conn, tuple(weights))
         out: list[list[tuple[int, float]]] = [[] for _ in queries]
-        asked = [(i, " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)) for i, terms in enumerate(queries) if terms]
+        asked = []
+        for i, terms in enumerate(queries):
+            if not terms:
+                continue
+            if index.answerable(terms):
+                out[i] = index.search(terms, limit)
+            else:
+                asked.append((i, " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)))
         select = (
             "SELECT * FROM (SELECT ? AS q, rowid, -bm25(records_fts, ?, ?, ?) AS score FROM records_fts "
             "WHERE records_fts MATCH ? ORDER BY bm25(records_fts, ?, ?, ?) LIMIT ?)"
@@ -293,16 +307,17 @@ class KBStore:
             chunk = asked[begin : begin + per_statement]
             sql = " UNION ALL ".join([select] * len(chunk))
             params: list[object] = []
-            for index, query in chunk:
-                params += [index, *weights, query, *weights, limit]
+            for index_, query in chunk:
+                params += [index_, *weights, query, *weights, limit]
             try:
                 rows = self.conn.execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
                 raise KnowledgeBaseError(f"full-text search failed in {self.path}: {exc}") from exc
-            for index, rowid, score in rows:
-                out[int(index)].append((int(rowid), float(score)))
-        for rows in out:  # UNION ALL keeps each select's rows together, but not necessarily its order
-            rows.sort(key=lambda r: -r[1])
+            fresh: dict[int, list[tuple[int, float]]] = {}
+            for q, rowid, score in rows:
+                fresh.setdefault(int(q), []).append((int(rowid), float(score)))
+            for q, hits in fresh.items():  # UNION ALL keeps each select's rows together, not their order
+                out[q] = sorted(hits, key=lambda r: (-round(r[1], 9), r[0]))
         return out
 
     # dense index
