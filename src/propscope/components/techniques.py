@@ -36,11 +36,10 @@ log = logging.getLogger(__name__)
 
 TASK = "techniques"
 MODEL_NAME = "techniques"
-# ONNX runs take this many windows at most. ONNX Runtime's working memory grows with the batch:
-# measured on a 50 KB article (the techniques model alone, 2 threads, a loaded machine), peak RSS
-# 1021 MB at 32 windows, 801 MB at 16, 580 MB at 8, for about 10% more time at 8 (medians of two
-# interleaved runs: 21 s at 32, 23.5 s at 8). Long texts fill every batch, so they pay it in full.
-WINDOWS_PER_RUN = 8
+# ONNX runs take one window each: outputs that do not depend on batch mates (see
+# ``tagging.article_outputs``), less CPU than batches, and the least working memory (ONNX Runtime's
+# grows with the batch: on a 50 KB article 1021 MB at 32 windows, 580 MB at 8).
+WINDOWS_PER_RUN = 1
 
 
 class TechniqueModel:

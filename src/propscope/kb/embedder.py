@@ -58,8 +58,11 @@ class Embedder:
                 progress(len(rows))
         return out
 
-    def encode_tokens(self, sequences: list[np.ndarray], batch_size: int = 64) -> np.ndarray:
-        """:meth:`encode` of texts given as content token ids (an article's tokens, sliced per claim)."""
+    def encode_tokens(self, sequences: list[np.ndarray], batch_size: int = 16) -> np.ndarray:
+        """:meth:`encode` of texts given as content token ids (an article's tokens, sliced per claim).
+
+        Batches of 16: the 295 sentences of 16 PPN articles took 0.90 s CPU at 16 against 1.25 s at 64
+        (length-sorted batches pad less when they are small; one sentence a run: 1.6 s)."""
         out = np.zeros((len(sequences), DIMENSION), dtype=np.float32)
         cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
         for rows, feeds in id_batches(sequences, cls_id, sep_id, self.max_length, batch_size):

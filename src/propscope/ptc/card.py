@@ -118,6 +118,15 @@ def render_model_card(result: dict[str, Any]) -> str:
         + ("; the retraining command runs the same code on a CPU in fp32 (time under Speed)" if str(train.get("device", "")).startswith("cuda") else ""),
         f"- finalisation (ONNX export, int8 quantisation, evaluation of both, threshold tuning) on the CPU of `{result.get('host', 'n/a')}` "
         f"in {result.get('finalise_seconds', 'n/a')} s, at commit `{result.get('finalise_commit', 'n/a')}`",
+        *(
+            [
+                f"- validation and report operating point re-run at commit `{result['revalidated'].get('commit', 'n/a')}` "
+                f"({result['revalidated'].get('reason', '')}: {result['revalidated'].get('change', '')}) with "
+                "`python -m propscope.ptc.report_point --model DIR --data PTC_DIR --revalidate`; the figures below are that run's"
+            ]
+            if result.get("revalidated")
+            else []
+        ),
         "- hyperparameters:",
         "",
         "| setting | value |",

@@ -355,12 +355,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, required=True, help="technique model directory (its metrics.json names the held-out articles)")
     parser.add_argument("--data", type=Path, required=True, help="the PTC release")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="first re-run the validation of the shipped ONNX file (SemEval thresholds, SI/TC figures) as the "
+        "training's finalisation does, e.g. after a change to inference; then re-tune the point and rewrite the card",
+    )
+    parser.add_argument("--change", default="", help="with --revalidate: what changed, in words, for the model card")
     args = parser.parse_args(argv)
     metrics_path = args.model / "metrics.json"
     metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     ids = list(metrics["val_ids"])
     corpus = load_corpus(args.data)
     model_dir = load_model_dir(args.model, task="techniques")
+    if args.revalidate:
+        from propscope.train.techniques import evaluate_model_dir
+
+        shipped = metrics.get("shipped", "int8")
+        validation, _, seconds = evaluate_model_dir(
+            args.model, model_dir.onnx_path, corpus, ids, int(metrics["settings"]["split_seed"]), args.threads
+        )
+        metrics["validation"][shipped] = validation
+        metrics.setdefault("int8_vs_fp32", {}).setdefault("validation_inference_seconds", {})[shipped] = seconds
+        model_dir.thresholds = {label: float(validation["thresholds"][label]) for label in model_dir.labels}
+        model_dir.extra["si_threshold"] = float(validation["si_threshold"])
+        model_dir.extra["gap"] = int(validation["gap"])
+        model_dir.save_config()
+        metrics["revalidated"] = {
+            "commit": _commit(),
+            "reason": "inference changed after finalisation",
+            "change": args.change,
+        }
+        cross = validation.get("cross_fitted", validation["same_split"])
+        print(f"revalidated {shipped}: SI F1 {cross['si']['f1']:.4f} (cross-fitted), TC micro-F1 {validation['tc']['f1']:.4f}")
     tagger = TechniqueModel(model_dir, threads=args.threads)
     outputs = dict(zip(ids, tagger.outputs([corpus.texts[i] for i in ids], with_hidden=True), strict=True))
     point, report = tune_and_measure(
@@ -370,6 +397,10 @@ def main(argv: list[str] | None = None) -> int:
     model_dir.save_config()
     metrics["report_operating_point"] = report
     metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if args.revalidate:
+        from propscope.ptc.card import write_model_card
+
+        write_model_card(args.model, metrics)
     chosen = report["variants"][CHOSEN_RULES]
     print(
         f"report operating point: precision {chosen['report_precision']['mean']:.3f} ± {chosen['report_precision']['sd']:.3f}, "
@@ -377,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
         f"hidden: {sorted(point.hidden())}"
     )
     return 0
+
+
+def _commit() -> str | None:
+    from propscope.train.techniques import git_commit
+
+    return git_commit()
 
 
 if __name__ == "__main__":

@@ -98,13 +98,14 @@ def build_windows(
     )
 
 
-def average_windows(values: np.ndarray, batch: WindowBatch, sizes: list[int]) -> list[np.ndarray]:
-    """Per-article ``[n_tokens, D]`` means of window outputs ``[N, L, D]`` over the windows that saw each token."""
-    sums = [np.zeros((size, values.shape[-1]), dtype=np.float32) for size in sizes]
+def average_windows(values: Sequence[np.ndarray], batch: WindowBatch, sizes: list[int]) -> list[np.ndarray]:
+    """Per-article ``[n_tokens, D]`` means of window outputs (``values[row]``: ``[L, D]``, ``L`` at least the
+    window's length) over the windows that saw each token."""
+    sums = [np.zeros((size, values[0].shape[-1]), dtype=np.float32) for size in sizes]
     counts = [np.zeros((size, 1), dtype=np.float32) for size in sizes]
     for row in range(len(batch)):
         index, start, n = int(batch.article[row]), int(batch.first_token[row]), int(batch.n_content[row])
-        sums[index][start : start + n] += values[row, 1 : 1 + n]
+        sums[index][start : start + n] += values[row][1 : 1 + n]
         counts[index][start : start + n] += 1.0
     return [s / np.maximum(c, 1.0) for s, c in zip(sums, counts, strict=True)]
 
@@ -403,12 +404,18 @@ def article_outputs(
     texts: Sequence[str],
     max_length: int,
     overlap: int,
-    windows_per_run: int = 32,
+    windows_per_run: int = 1,
     with_hidden: bool = False,
     tokenised: list[TokenisedArticle] | None = None,
 ) -> list[ArticleOutputs]:
-    """Cut every text into windows, run them in chunks of ``windows_per_run``, average per token
-    (``tokenised``: the texts' tokens where the caller has them already)."""
+    """Cut every text into windows, run them in chunks of ``windows_per_run`` (each chunk padded only to
+    its longest window), average per token (``tokenised``: the texts' tokens where the caller has them).
+
+    One window a run (the default) makes an article's outputs independent of the other texts: the int8
+    models quantise activations with one scale over the whole batch, so batch mates and padding moved
+    token logits by 0.16 on average (up to 2.0) on 32 PPN articles. It is also the fastest on a CPU:
+    1.53 s CPU for their 66 windows against 2.51 s in runs of 8 padded to 256 tokens.
+    """
     cls_id = int(tokenizer.token_to_id("[CLS]"))
     sep_id = int(tokenizer.token_to_id("[SEP]"))
     articles = tokenised if tokenised is not None else tokenise(tokenizer, list(texts))
@@ -416,22 +423,22 @@ def article_outputs(
         return []
     batch = build_windows(articles, max_length, overlap, cls_id, sep_id)
     sizes = [len(a) for a in articles]
-    logits_parts: list[np.ndarray] = []
-    hidden_parts: list[np.ndarray] = []
+    logits_rows: list[np.ndarray] = []
+    hidden_rows: list[np.ndarray] = []
     for first in range(0, len(batch), windows_per_run):
         rows = slice(first, first + windows_per_run)
-        logits, hidden = run(batch.input_ids[rows], batch.attention_mask[rows])
-        logits_parts.append(np.asarray(logits, dtype=np.float32))
+        length = int(batch.n_content[rows].max()) + 2
+        logits, hidden = run(batch.input_ids[rows, :length], batch.attention_mask[rows, :length])
+        logits_rows.extend(np.asarray(logits, dtype=np.float32))
         if with_hidden:
             if hidden is None:
                 raise ValueError("the runner returned no hidden states")
-            hidden_parts.append(np.asarray(hidden, dtype=np.float32))
-    logits = np.concatenate(logits_parts)
-    mean_logits = average_windows(logits, batch, sizes)
-    mean_probs = average_windows(sigmoid(logits), batch, sizes)
+            hidden_rows.extend(np.asarray(hidden, dtype=np.float32))
+    mean_logits = average_windows(logits_rows, batch, sizes)
+    mean_probs = average_windows([sigmoid(row) for row in logits_rows], batch, sizes)
     mean_hidden: list[np.ndarray | None] = [None] * len(articles)
     if with_hidden:
-        mean_hidden = list(average_windows(np.concatenate(hidden_parts), batch, sizes))
+        mean_hidden = list(average_windows(hidden_rows, batch, sizes))
     return [
         ArticleOutputs(text, article.offsets, probs, logit, hidden)
         for text, article, probs, logit, hidden in zip(texts, articles, mean_probs, mean_logits, mean_hidden, strict=True)
