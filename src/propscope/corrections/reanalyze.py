@@ -6,6 +6,11 @@ fingerprint. The signature is computed from that list as :meth:`propscope.pipeli
 computes it from a pipeline, so it is the signature a full run with the new model would have had;
 re-analysing with the same model twice stores nothing new. Corrections keep pointing at the analysis
 they were made on.
+
+Articles go through the model one at a time by default: the int8 models quantise activations with a
+scale taken over the whole batch (ONNX ``DynamicQuantizeLinear``), so an article's spans would
+otherwise depend on which other articles share its batch, and the report would mix that noise into
+what the new model changed.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ def reanalyze(
     model: Path,
     article_ids: Sequence[int] | None = None,
     settings: RunSettings | None = None,
-    batch_size: int = 8,
+    batch_size: int = 1,
 ) -> Reanalysis:
     """Re-run the technique tagger of ``model`` over the current analysis of each article (default:
     every stored article) and store the result as a new analysis."""
