@@ -15,6 +15,7 @@ from propscope.cli.main import main
 from propscope.corrections import export_corrections
 from propscope.document import Article, Claim, KnownClaimMatch, Segment, TechniqueSpan
 from propscope.eval.attribution import read_gold
+from propscope.eval.retrieval import read_qrels, read_queries
 from propscope.ptc.corpus import read_articles, read_labels
 from propscope.store import CorrectionRequest, Store
 from propscope.train.reranker import read_news_pairs
@@ -184,6 +185,9 @@ def test_match_export_is_what_the_reranker_calibration_reads(store: Store, tmp_p
     pairs = {(p.claim, p.label, p.cosine) for p in read_news_pairs(tmp_path / "out" / "pairs.jsonl")}
     assert pairs == {("Prices rose by 40 percent", "same", 0.81), ("The city was sold", "different", 0.62)}
     assert {p.split for p in read_news_pairs(tmp_path / "out" / "pairs.jsonl")} <= {"calibration", "held_out"}
+    ((qid, sentence),) = read_queries(tmp_path / "out" / "queries.tsv")
+    assert sentence == "The mayor said prices rose by 40 percent."
+    assert read_qrels(tmp_path / "out" / "qrels.txt") == {qid: {"kb:7"}}
 
 
 def test_cli_exports_refuses_to_overwrite_and_merges(sqlite_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

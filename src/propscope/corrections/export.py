@@ -13,11 +13,14 @@ decisions: exporting twice, or merging an export into itself, changes nothing.
   CLEF 2020 Task 5 layout that :func:`propscope.claims.data.load_clef2020_t5` reads);
 - ``attribution``: ``attribution.jsonl`` (the records of ``tests/fixtures/attribution/``);
 - ``matches``: ``pairs.jsonl`` (the records of ``eval/news_pairs/pairs.jsonl``, which
-  ``propscope train calibrate-reranker --pairs`` reads).
+  ``propscope train calibrate-reranker --pairs`` reads), and ``queries.tsv`` + ``qrels.txt`` (the
+  sentences and their confirmed KB ids, relevance 1, rejected ones 0) for ``propscope kb calibrate``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from collections import Counter
@@ -38,6 +41,8 @@ RECORDS = {"techniques": "decisions.jsonl", "claims": "claims.jsonl", "attributi
 LABELS = "labels.tsv"
 ARTICLES = "articles"
 CHECKWORTHY = "checkworthy.tsv"
+QUERIES = "queries.tsv"
+QRELS = "qrels.txt"
 
 
 @dataclass(slots=True)
@@ -87,6 +92,8 @@ def export_corrections(
             files += written
         elif kind == "claims":
             files.append(_write_checkworthy(out / CHECKWORTHY, records))
+        elif kind == "matches":
+            files += _write_queries(out, records)
     except OSError as exc:
         raise OutputNotWritable(f"cannot write the export to {out}: {exc.strerror or exc}") from exc
     return ExportSummary(
@@ -155,6 +162,23 @@ def _write_checkworthy(path: Path, records: list[dict[str, Any]]) -> str:
     rows += [f"{' '.join(r['sentence'].split())}\t{r['label']}\n" for r in records if r["sentence"].strip()]
     _write_atomic(path, "".join(rows))
     return path.name
+
+
+def _write_queries(out: Path, records: list[dict[str, Any]]) -> list[str]:
+    """One query per corrected sentence (id ``ARTICLE-START-END``); TREC qrels of its decided KB ids."""
+    queries: dict[str, str] = {}
+    qrels = []
+    for r in records:
+        qid = f"{r['article']}-{r['start']}-{r['end']}"
+        queries[qid] = " ".join(r["sentence"].split())
+        qrels.append(f"{qid} 0 {r['kb_id']} {1 if r['label'] == 'same' else 0}\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer.writerow(["id", "text"])
+    writer.writerows(sorted(queries.items()))
+    _write_atomic(out / QUERIES, buffer.getvalue())
+    _write_atomic(out / QRELS, "".join(sorted(set(qrels))))
+    return [QUERIES, QRELS]
 
 
 def _order(record: dict[str, Any]) -> tuple[str, int, int, str, str]:
