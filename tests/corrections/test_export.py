@@ -203,3 +203,17 @@ def test_cli_exports_refuses_to_overwrite_and_merges(sqlite_store: Store, tmp_pa
     assert folder_bytes(tmp_path / "out") == first
     assert main([*args[:5], "bogus", "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err.startswith("propscope: error E003:")
+
+
+def test_merging_into_an_export_whose_text_was_edited_is_refused_and_changes_nothing(sqlite_store: Store, tmp_path: Path,
+                                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    reviewed(sqlite_store)
+    out = tmp_path / "out"
+    export_corrections(sqlite_store, "techniques", out)
+    edited = out / "articles" / f"article{export_id(TEXTS['a'])}.txt"
+    edited.write_text(TEXTS["a"].replace("traitors", "people"), encoding="utf-8")
+    before = folder_bytes(out)
+    args = ["corrections", "export", "--store", sqlite_store.url, "--kind", "techniques", "--out", str(out), "--merge"]
+    assert main(args) == 2
+    assert capsys.readouterr().err.startswith("propscope: error E400:")
+    assert folder_bytes(out) == before

@@ -85,15 +85,14 @@ def export_corrections(
     records = sorted(merged.values(), key=_order)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        files = [_write_jsonl(records_path, records)]
-        labels = None
-        if kind == "techniques":
-            labels, written = _write_techniques(out, records, collected, merge)
-            files += written
+        labels, files = None, []
+        if kind == "techniques":  # checks the texts before it writes anything
+            labels, files = _write_techniques(out, records, collected, merge)
         elif kind == "claims":
-            files.append(_write_checkworthy(out / CHECKWORTHY, records))
+            files = [_write_checkworthy(out / CHECKWORTHY, records)]
         elif kind == "matches":
-            files += _write_queries(out, records)
+            files = _write_queries(out, records)
+        files.insert(0, _write_jsonl(records_path, records))  # last: a failed merge leaves the earlier records
     except OSError as exc:
         raise OutputNotWritable(f"cannot write the export to {out}: {exc.strerror or exc}") from exc
     return ExportSummary(
