@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import click
 
 from propscope import __version__
-from propscope.cli import analyze, batch, serve
+from propscope.cli import analyze, batch, reanalyze, serve
 from propscope.errors import PropscopeError, UsageError
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "db": ("propscope.cli.db", "The store of analysed articles (SQLite by default, PostgreSQL with --db)."),
     "token": ("propscope.cli.token", "API tokens for 'propscope serve' (shown once, stored hashed)."),
     "corpus": ("propscope.cli.corpus", "Statistics over analysed corpora (technique rates, claims, sources by outlet and period)."),
+    "corrections": ("propscope.cli.corrections", "Reviewer corrections of the store, as training data."),
 }
 
 
@@ -88,6 +89,7 @@ app = typer.Typer(
 app.command("analyze")(analyze.analyze)
 app.command("serve")(serve.serve)
 app.command("batch")(batch.batch)
+app.command("reanalyze")(reanalyze.reanalyze)
 
 
 def _version(value: bool) -> None:

@@ -359,6 +359,18 @@ class Store:
             "items": [_article_summary(a, an) for a, an in rows],
         }
 
+    def article_ids(self, corrected: str | None = None) -> list[int]:
+        """Ids of the stored articles, oldest first; with ``corrected`` (a correction target, or
+        ``"any"``), only those that carry such corrections."""
+        query = select(ArticleRow.id).order_by(ArticleRow.id)
+        if corrected is not None:
+            having = select(CorrectionRow.article_id)
+            if corrected != "any":
+                having = having.where(CorrectionRow.target == corrected)
+            query = query.where(ArticleRow.id.in_(having))
+        with self._read() as session:
+            return list(session.scalars(query))
+
     def count_articles(self) -> int:
         with self._read() as session:
             return session.scalar(select(func.count(ArticleRow.id))) or 0
