@@ -115,3 +115,30 @@ def test_runner_functions_delegate_to_the_default_analyser() -> None:
     article = analyze_text(TEXT, AnalyzeOptions(components=("segment", "claims"), claim_threshold=0.0))
     assert len(article.claims) == len(article.sentences)
     assert [run.name for run in article.components] == ["segment", "claims"]
+
+
+def test_an_articles_analysis_does_not_depend_on_its_batch_mates() -> None:
+    """The int8 models quantise activations with one scale per model run: every model run holds one
+    article's windows, sentences or claims, so the same article gives the same report alone or batched."""
+    import json
+    from pathlib import Path
+
+    from propscope.schema import article_to_dict
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    texts = [json.loads(line)["text"] for line in (examples / "batch.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts.append((examples / "article.txt").read_text(encoding="utf-8"))
+    analyzer = Analyzer(EngineConfig())
+    settings = RunSettings(technique_all_spans=True, claim_threshold=0.0)
+
+    def analysed(batch: list[str]) -> list[dict[str, object]]:
+        results = [IngestResult(f"t{i}", article_from_text(t, IngestOptions()), None) for i, t in enumerate(batch)]
+        outcomes = list(analyzer.run(results, settings, batch_size=len(batch)))
+        return [{k: v for k, v in article_to_dict(o.article).items() if k != "components"} for o in outcomes if o.ok]
+
+    texts = [text for text in texts if analysed([text])]  # batch.jsonl holds a German text, refused
+    assert len(texts) >= 3
+    alone = [analysed([text])[0] for text in texts]
+    together = analysed(texts)
+    assert together == alone
+    assert any(a["techniques"] for a in alone) and any(c["matches"] or c["related"] for a in alone for c in a["claims"])

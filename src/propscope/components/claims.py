@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from propscope.claims.context import ContextModel, default_context_model_path
 from propscope.claims.scorer import ClaimScorer, default_model_path
 from propscope.document import Article, Claim
@@ -89,7 +91,13 @@ class ClaimDetector(Component):
                     ranges.append((sentence.start, sentence.end))
             # the sentences' tokens are sliced from the article's, which the technique model made already
             sequences.extend(shared.pieces(article.text, ranges) if ranges else [])
-        heads = scorer.score_all_tokens(sequences) if sequences else None
+        # One article's sentences per model run: the int8 model quantises activations with one scale per
+        # batch, so sentences batched with other articles' would get scores that depend on those articles.
+        per_article = [[] for _ in articles]
+        for (a_index, _), sequence in zip(owners, sequences, strict=True):
+            per_article[a_index].append(sequence)
+        parts = [scorer.score_all_tokens(seqs) for seqs in per_article if seqs]
+        heads = np.concatenate(parts) if parts else None
         scores = heads[:, scorer.score_index] if heads is not None else []
         priorities = self._priorities(articles, owners, texts, heads)
         threshold = self.threshold_for(settings)
@@ -110,8 +118,6 @@ class ClaimDetector(Component):
         context = self.context if heads is not None else None
         if context is None:
             return None
-        import numpy as np
-
         base = np.asarray(heads)[:, self.scorer.labels.index(context.base_label)]
         out = np.zeros(len(texts), dtype=np.float64)
         rows_of: dict[int, list[int]] = {}

@@ -152,13 +152,17 @@ class KnownClaimMatcher(Component):
         if embedder is None or not kb.dense_ready or getattr(embedder, "tokenizer_path", None) is None:
             return None  # the KB searches lexically, or embeds in its own way
         shared = shared_tokenizer(embedder.tokenizer_path)
-        sequences = []
+        vectors = []
         for article in articles:
+            sequences = []
             for claim, ids in zip(article.claims, shared.pieces(article.text, [(c.start, c.end) for c in article.claims]), strict=True):
                 cleaned = clean_query(claim.text)
                 same = claim.text == article.text[claim.start : claim.end] and cleaned == " ".join(claim.text.split())
                 sequences.append(ids if same else shared.encode(cleaned))
-        return embedder.encode_tokens(sequences)
+            # One article's claims per model run: the int8 model quantises activations with one scale per
+            # batch, so claims batched with other articles' would depend on those articles.
+            vectors.append(embedder.encode_tokens(sequences))
+        return np.concatenate(vectors) if vectors else None
 
 
 def _is_same_claim(hit: Hit, threshold: float | None) -> bool:
