@@ -46,3 +46,50 @@ def test_context_sentences_become_sentences_of_the_article() -> None:
     article = as_article(Record("a", "He said so.", ("Putin spoke.", "It rained."), "Putin", "reported", "dev"))
     assert [article.text[s.start : s.end] for s in article.sentences] == ["Putin spoke.", "It rained.", "He said so."]
     assert article.claims[0].start == article.sentences[-1].start
+
+
+def test_ppn_test2_holds_labels_and_offsets_but_no_article_text(fixtures: Path) -> None:
+    import json
+
+    path = fixtures / "attribution" / "ppn-test2.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 200 and all("sentence" not in r and "context" not in r for r in rows)
+    assert {r["split"] for r in rows} == {"ppn-test2"}
+    assert len({r["article_id"] for r in rows}) >= 15
+    assert len([r for r in rows if r["voice"] in ("reported", "direct")]) >= 80
+    assert all(r["speaker"] is None for r in rows if r["voice"] == "own")
+    assert all(r["speaker"] for r in rows if r["voice"] != "own")
+    old = {r.article_id for r in read_gold(fixtures / "attribution" / "ppn.jsonl")}
+    assert not old & {r["article_id"] for r in rows}  # new articles only
+    for r in rows:  # context spans come before the sentence, in order
+        ends = [b for _, b in r["context_spans"]]
+        assert ends == sorted(ends) and all(b <= r["sentence_span"][0] for b in ends)
+
+
+def test_offset_records_need_the_articles_and_check_the_text(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from propscope.errors import DataError
+    from propscope.eval.ppn_attribution import text_hash
+
+    text = "Putin spoke. He said it rained."
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
+    record = {"article_id": "a1", "sentence_span": [13, 31], "sentence_sha1": text_hash("He said it rained."),
+              "context_spans": [[0, 12]], "speaker": "Putin", "voice": "reported", "split": "x"}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="--articles"):
+        read_gold(gold)
+    [read] = read_gold(gold, articles)
+    assert (read.sentence, read.context) == ("He said it rained.", ("Putin spoke.",))
+    articles.write_text(json.dumps({"id": "a1", "text": "Putin spoke! He said it snowed."}) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not the annotated sentence"):
+        read_gold(gold, articles)
+
+
+def test_ppn_test2_offsets_point_at_the_annotated_units(fixtures: Path, shared_data: Path) -> None:
+    records = read_gold(fixtures / "attribution" / "ppn-test2.jsonl", shared_data / "ppn" / "articles-en.jsonl")
+    assert len(records) >= 200 and all(r.sentence and r.sentence == r.sentence.strip() for r in records)
