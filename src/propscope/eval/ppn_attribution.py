@@ -33,6 +33,7 @@ DEV_ARTICLES = 12
 SEED2 = 20261202
 TARGET_CLAIMS2 = 200
 MIN_ARTICLES2 = 15
+TARGET_CLAIMS_DEV2 = 80
 # articles whose sentences the project's code or tests already quote (read while writing it)
 SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
@@ -80,9 +81,11 @@ def draw(path: Path, seed: int = SEED) -> list[DrawnArticle]:
     return drawn
 
 
-def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2) -> list[DrawnArticle]:
+def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, dev2: bool = False) -> list[DrawnArticle]:
     """The ``ppn-test2`` articles: like :func:`draw`, without the articles of ``fixture`` and
-    :data:`SEEN_ARTICLES`, deduplicated by title, URL and the first 200 characters of the text."""
+    :data:`SEEN_ARTICLES`, deduplicated by title, URL and the first 200 characters of the text.
+    With ``dev2``, the articles that follow them in the same order until ``TARGET_CLAIMS_DEV2`` more
+    claim units (``ppn-dev2``: drawn after ``ppn-test2`` was annotated and measured, for development)."""
     from propscope.claims.scorer import ClaimScorer
     from propscope.components.segment import segment_text
 
@@ -94,9 +97,13 @@ def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2) -> list[DrawnArt
     random.Random(seed).shuffle(rows)
     scorer = ClaimScorer.load(threads=1)
     drawn: list[DrawnArticle] = []
-    total = 0
+    split, total = "ppn-test2", 0
     for row in rows:
-        if total >= TARGET_CLAIMS2 and len(drawn) >= MIN_ARTICLES2:
+        if split == "ppn-test2" and total >= TARGET_CLAIMS2 and len(drawn) >= MIN_ARTICLES2:
+            if not dev2:
+                break
+            split, total, drawn = "ppn-dev2", 0, []
+        if split == "ppn-dev2" and total >= TARGET_CLAIMS_DEV2:
             break
         keys = (row["title"], row["url"], row["text"][:200])
         if any(key in seen_keys for key in keys):
@@ -107,7 +114,7 @@ def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2) -> list[DrawnArt
         scores = scorer.score(units)
         claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
         if claims:
-            drawn.append(DrawnArticle(row["id"], units, claims, "ppn-test2", [(s.start, s.end) for s in sentences]))
+            drawn.append(DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences]))
             total += len(claims)
     return drawn
 
@@ -151,9 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sheet", type=Path, help="where to write the annotation sheet")
     parser.add_argument("--heldout2", type=Path, metavar="FIXTURE",
                         help="draw the ppn-test2 articles, leaving out those of this fixture (ppn.jsonl)")
+    parser.add_argument("--dev2", action="store_true", help="with --heldout2: the ppn-dev2 articles that follow")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
-    drawn = draw_heldout2(args.articles, args.heldout2) if args.heldout2 else draw(args.articles)
+    drawn = draw_heldout2(args.articles, args.heldout2, dev2=args.dev2) if args.heldout2 else draw(args.articles)
     if args.labels:
         records = records_from_labels(drawn, args.labels.read_text(encoding="utf-8"))
         args.sheet.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
