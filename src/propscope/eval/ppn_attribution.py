@@ -81,11 +81,12 @@ def draw(path: Path, seed: int = SEED) -> list[DrawnArticle]:
     return drawn
 
 
-def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, dev2: bool = False) -> list[DrawnArticle]:
+def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, block: int = 0) -> list[DrawnArticle]:
     """The ``ppn-test2`` articles: like :func:`draw`, without the articles of ``fixture`` and
     :data:`SEEN_ARTICLES`, deduplicated by title, URL and the first 200 characters of the text.
-    With ``dev2``, the articles that follow them in the same order until ``TARGET_CLAIMS_DEV2`` more
-    claim units (``ppn-dev2``: drawn after ``ppn-test2`` was annotated and measured, for development)."""
+    ``block`` 1, 2, ...: the next blocks of articles in the same order, each until ``TARGET_CLAIMS_DEV2``
+    more claim units (``ppn-dev2``, ``ppn-dev3``, ...: drawn after ``ppn-test2`` was annotated and
+    measured, for development)."""
     from propscope.claims.scorer import ClaimScorer
     from propscope.components.segment import segment_text
 
@@ -97,14 +98,14 @@ def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, dev2: bool = Fal
     random.Random(seed).shuffle(rows)
     scorer = ClaimScorer.load(threads=1)
     drawn: list[DrawnArticle] = []
-    split, total = "ppn-test2", 0
+    current, total = 0, 0
     for row in rows:
-        if split == "ppn-test2" and total >= TARGET_CLAIMS2 and len(drawn) >= MIN_ARTICLES2:
-            if not dev2:
+        full = total >= TARGET_CLAIMS2 and len(drawn) >= MIN_ARTICLES2 if current == 0 else total >= TARGET_CLAIMS_DEV2
+        if full:
+            if current == block:
                 break
-            split, total, drawn = "ppn-dev2", 0, []
-        if split == "ppn-dev2" and total >= TARGET_CLAIMS_DEV2:
-            break
+            current, total, drawn = current + 1, 0, []
+        split = "ppn-test2" if current == 0 else f"ppn-dev{current + 1}"
         keys = (row["title"], row["url"], row["text"][:200])
         if any(key in seen_keys for key in keys):
             continue
@@ -158,10 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sheet", type=Path, help="where to write the annotation sheet")
     parser.add_argument("--heldout2", type=Path, metavar="FIXTURE",
                         help="draw the ppn-test2 articles, leaving out those of this fixture (ppn.jsonl)")
-    parser.add_argument("--dev2", action="store_true", help="with --heldout2: the ppn-dev2 articles that follow")
+    parser.add_argument("--dev", type=int, default=0, metavar="N",
+                        help="with --heldout2: the N-th block of development articles that follow (1: ppn-dev2)")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
-    drawn = draw_heldout2(args.articles, args.heldout2, dev2=args.dev2) if args.heldout2 else draw(args.articles)
+    drawn = draw_heldout2(args.articles, args.heldout2, block=args.dev) if args.heldout2 else draw(args.articles)
     if args.labels:
         records = records_from_labels(drawn, args.labels.read_text(encoding="utf-8"))
         args.sheet.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
