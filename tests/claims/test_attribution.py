@@ -226,3 +226,45 @@ def test_a_description_with_another_title_is_not_the_person_named_before() -> No
 )
 def test_speaker_as_written_without_clauses_and_with_quantifiers(sentence: str, speaker: str) -> None:
     assert _one([sentence])[0] == speaker
+
+
+@pytest.mark.parametrize(
+    ("lines", "speaker", "voice"),
+    [
+        # a participle after a comma is no inverted reporting clause
+        (["The minister toured Europe for weeks, demanding tanks and planes."], None, "own"),
+        # nobody in particular
+        (["Some say that the minister is ill."], None, "own"),
+        (["However, many people criticize the police and accuse them of inaction."], None, "own"),
+        # a hypothetical or a hedge without a source
+        (["Now he can say that his rivals are spreading fake news."], None, "own"),
+        (["A day later, it was revealed that the senator never said those words."], None, "own"),
+        # speech verbs with a quotation, and a quoted term that is no statement
+        (["The senator criticized the Kremlin: “As usual, their propaganda machine is working hard.”"], "senator", "direct"),
+        (["Then the crowd chanted “Death to the invaders”."], "crowd", "reported"),
+        (["The accountants indicated a “replacement value” for the old weapons."], None, "own"),
+        (["The Defense Ministry has reported about the involvement of foreign divers."], "Defense Ministry", "reported"),
+        # a view in a passive parse, a statement made with a light verb
+        (["Former senator Jean Dupont is convinced that the confessions were dictated from abroad."],
+         "Former senator Jean Dupont", "reported"),
+        (["The ministry made an official announcement concerning the drone attack."], "ministry", "reported"),
+        # an embedded question is no frame
+        (["Only later they transcribed what the crowd was chanting."], None, "own"),
+        # the clause before a colon names who speaks
+        (["The president of Kosovo is grateful to the US: “I want to thank the ambassador for the deal.”"],
+         "president of Kosovo", "direct"),
+    ],
+)
+def test_second_round_speech_frames(lines: list[str], speaker: str | None, voice: str) -> None:
+    assert _one(lines) == (speaker, voice)
+
+
+def test_descriptions_skip_places_and_non_person_subjects() -> None:
+    lines = ["Thierry Durand, a member of parliament, spoke to reporters.",
+             "But Washington did a good job of making Europe suffer.",
+             "“We are told every day that we are not at war,” the deputy said."]
+    assert _one(lines) == ("Thierry Durand", "direct")  # not Washington
+    lines[1] = "The US military in all regions is now worthless."
+    assert _one(lines) == ("Thierry Durand", "direct")  # a common noun with a name in it is no person
+    assert _one(["Dan Brown, an Iraq war veteran, has said that the war is lost.",
+                 "“It would raise the risk of nuclear war,” the veteran said."]) == ("Dan Brown", "direct")

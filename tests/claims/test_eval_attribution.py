@@ -106,6 +106,8 @@ FLOORS = [
     ("ppn.jsonl", "all:speech", 0.88, 0.82),
     ("ppn-dev2.jsonl", "all", 0.90, 0.85),
     ("ppn-dev2.jsonl", "all:speech", 0.86, 0.75),
+    ("ppn-dev3.jsonl", "all", 0.94, 0.89),
+    ("ppn-dev3.jsonl", "all:speech", 0.94, 0.83),
     ("ppn-test2.jsonl", "all", 0.87, 0.83),  # held out: measured, never developed on
     ("ppn-test2.jsonl", "all:speech", 0.83, 0.69),
 ]

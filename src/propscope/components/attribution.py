@@ -69,7 +69,8 @@ _REGULAR = (
     "confirm reveal maintain contend acknowledge observe blame reiterate vow promise threaten recall boast "
     "lament concede caution indicate testify mention post counter reckon assure inform recount proclaim underline "
     "underscore highlight hint speculate agree disagree dismiss reject insinuate continue ask question voice "
-    "fear characterize characterise talk express condemn demand share advise document affirm testify refute"
+    "fear characterize characterise talk express condemn demand share advise document affirm testify refute "
+    "criticize criticise chant shout"
 ).split()
 
 
@@ -93,7 +94,7 @@ QUOTE_ONLY = {"continue", "ask", "question", "agree", "disagree"}
 # ("Moscow acknowledged the DPR" = recognised; "posted a photo"; "shared a flat"; "demanded £52,000")
 CLAUSE_OR_QUOTE = {"acknowledge", "post", "share", "demand", "speak", "talk", "express", "voice", "promise",
                    "threaten", "confirm", "reveal", "report", "question", "reject", "dismiss", "counter",
-                   "declare", "advise", "maintain", "testify"}
+                   "declare", "advise", "maintain", "testify", "criticize", "criticise", "chant", "shout", "indicate"}
 # ... unless the object is itself a statement word ("expressed doubts", "voiced alarm", "reported the deaths")
 STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", "hopes", "fear", "fears", "view",
                      "views", "opinion", "opinions", "regret", "support", "outrage", "dissatisfaction", "reason",
@@ -137,7 +138,11 @@ TEXT_SUBJECTS = {"bill", "law", "plan", "agreement", "treaty", "resolution", "pr
 QUANTIFIERS = {"another", "all", "both", "each", "every", "some", "several", "no"}
 TEXT_SOURCES = {"report", "letter", "statement", "document", "text", "note", "message", "memo", "post", "sign",
                 "headline", "caption", "inscription", "indictment", "complaint", "affidavit", "ruling", "verdict"}
-FUTURE_AUX = {"will", "shall", "'ll", "’ll"}
+LIGHT_VERBS = {"make", "made", "makes", "making", "issue", "issued", "issues", "issuing"}
+STATEMENT_NOUNS = {"announcement", "statement", "declaration", "claim", "claims", "remarks", "comment", "comments",
+                   "accusation", "accusations", "allegation", "allegations", "appeal", "warning"}
+FUTURE_AUX = {"will", "shall", "'ll", "’ll", "can", "could", "may", "might"}
+VAGUE_SUBJECTS = {"some", "others", "many", "someone", "somebody", "anyone", "anybody", "everyone", "everybody", "few"}
 FINITE_TAGS = {"VBD", "VBP", "VBZ", "MD", "VB"}
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s"}
 PERSONAL = {"he", "she", "they", "it", "him", "her", "them"}
@@ -155,7 +160,12 @@ PERSON_ROLES = {"leader", "president", "politician", "minister", "chancellor", "
                 "analyst", "journalist", "reporter", "author", "writer", "blogger", "activist", "monarch", "king",
                 "queen", "prince", "governor", "mayor", "envoy", "colonel", "officer", "economist", "scientist",
                 "professor", "lawyer", "businessman", "billionaire", "candidate", "actor", "singer", "pope",
-                "patriarch", "priest", "resident", "eyewitness", "witness", "man", "woman", "soldier"}
+                "patriarch", "priest", "resident", "eyewitness", "witness", "man", "woman", "soldier", "veteran",
+                "parliamentarian", "entrepreneur", "researcher", "historian", "director", "manager", "executive",
+                "founder", "owner", "chairman", "chairwoman", "adviser", "advisor", "inspector", "prosecutor",
+                "judge", "doctor", "physician", "volunteer", "musician", "artist", "bishop", "cardinal",
+                "representative", "delegate", "negotiator", "commentator", "columnist", "editor", "host",
+                "presenter", "teacher", "farmer", "worker", "employee", "mercenary", "businesswoman"}
 SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
                 "agency", "organization", "organisation", "ngo", "group", "website", "site", "portal", "daily",
                 "weekly", "network", "institute", "company", "firm", "ministry", "department", "report", "study",
@@ -165,6 +175,14 @@ TITLE_ROLES = {"president", "minister", "chancellor", "premier", "senator", "con
                "mayor", "secretary", "ambassador", "king", "queen", "prince", "pope", "patriarch", "general", "colonel",
                "commander", "envoy", "monarch", "spokesman", "spokeswoman", "spokesperson"}
 _TITLE = re.compile(r"\b(?:(vice|deputy|ex|former|prime)[\s-]+)?(" + "|".join(sorted(TITLE_ROLES)) + r")\b")
+# capitals and countries that stand for governments ("Washington did a good job ..."): never "he"/"she"
+PLACES = set("""Washington Moscow Kyiv Kiev Brussels London Paris Berlin Beijing Ankara Tehran Warsaw Minsk Pristina
+Belgrade Budapest Rome Madrid Tokyo Delhi Islamabad Damascus Baghdad Riyadh Pyongyang Seoul Taipei Ottawa Canberra
+Stockholm Oslo Helsinki Vilnius Riga Tallinn Bucharest Sofia Prague Vienna Bern Lisbon Athens Dublin Copenhagen
+Amsterdam Tbilisi Yerevan Baku Chisinau Donetsk Luhansk Kherson Crimea Russia Ukraine Germany France Britain Poland
+Italy Spain China India Japan Iran Israel Turkey Syria Serbia Kosovo Hungary Sweden Finland Norway Belarus Moldova
+Georgia Armenia Azerbaijan Kazakhstan Pakistan Afghanistan Iraq Egypt Brazil Argentina Mexico Canada Australia
+Europe America Africa Asia NATO Kremlin Pentagon""".split()) | {"White House", "Tel Aviv", "the Kremlin", "the Pentagon"}
 TWEET_SIGNATURE = re.compile(r"[—–-]\s*([^()\n—–]{2,60}?)\s*\(@\w{1,30}\)")
 
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
@@ -335,7 +353,8 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
     names = [t for t in span if t.tag_ in ("NNP", "NNPS")]
     # a single capitalised word opening a sentence may be no name at all ("Snow fell"); without a
     # named-entity tagger it still counts, as most such subjects in news are names
-    person_like = named and not plural and bool(names)
+    person_like = named and not plural and bool(names) and (
+        head.tag_ in ("NNP", "NNPS") or head.lower_ in PERSON_ROLES) and span.text not in PLACES
     return Mention(span.text, offset + span.start_char, offset + span.end_char, named=named, plural=plural,
                    description=description, person_like=person_like)
 
@@ -383,8 +402,8 @@ def _inverted_speaker(verb: Any) -> Any | None:
     if verb.i == 0:
         return None
     before = verb.doc[verb.i - 1]
-    if not (before.text in (",", "—", "–", ":") or before.is_quote):
-        return None
+    if not (before.text in (",", "—", "–", ":") or before.is_quote) or verb.tag_ == "VBG":
+        return None  # "..., demanding tanks and planes" is a participle, not an inverted clause
     if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i for c in verb.children):
         return None  # "Syed Ahmed, told the Daily Mail": the subject is before the verb
     for child in verb.children:
@@ -428,6 +447,8 @@ def _governs_sentence(token: Any, spans: list[tuple[int, int]]) -> bool:
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
     if dep == "ROOT":
         return True
+    if dep in ("ccomp", "xcomp", "pcomp") and any(c.tag_ in ("WP", "WRB") and c.i < token.i for c in token.children):
+        return False  # "they transcribed what the crowd was chanting": an embedded question
     if has_subject and _in_quote(head, spans) and dep != "relcl":
         return True  # "“...,” X said" with the verb hung on a quoted word; not "the “victim,” which she said ..."
     if dep == "conj":
@@ -485,8 +506,11 @@ def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
         return False
     if any(c.dep_ in ("ccomp", "parataxis") for c in children) or token.dep_ in ("ccomp", "parataxis"):
         return True
-    if any(0 < start - token.idx <= 40 for start, _ in spans):  # a quotation right after the verb
+    if any(0 < start - token.idx <= 40 and len(token.doc.text[start:end].split()) >= DIRECT_MIN_WORDS
+           for start, end in spans):  # a quotation right after the verb, not a quoted term ("indicated a “replacement value”")
         return True
+    if any(c.dep_ == "prep" and c.lower_ == "about" for c in children):
+        return True  # "reported about the attack", "posted about it"
     if any(c.text == ":" for c in children) or (token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"):
         return True
     if any(c.dep_ == "dobj" and c.lower_ in STATEMENT_OBJECTS for c in children):
@@ -554,6 +578,25 @@ def _noun_root_speaker(token: Any) -> Any | None:
     return head if clause else None
 
 
+def _colon_frame_subject(doc: Any, tokens: Sequence[Any], spans: list[tuple[int, int]]) -> Any | None:
+    """The subject of the clause before ': “' that opens a quoted statement, where it names a person or
+    a source ("Senator Graham still criticized the Kremlin: “...”"); not "The situation is simple: “...”"."""
+    for token in tokens:
+        if not (token.is_quote and any(start == token.idx for start, _ in spans) and token.i > 0
+                and doc[token.i - 1].text == ":"):
+            continue
+        for verb in tokens:
+            if verb.i >= token.i - 1 or _in_quote(verb, spans) or not verb.tag_.startswith("VB"):
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is None or _in_quote(subject, spans):
+                continue
+            if subject.lower_ in MASCULINE | FEMININE or subject.tag_ in ("NNP", "NNPS") or subject.lower_ in PERSON_ROLES:
+                return subject
+            return None
+    return None
+
+
 def _by_gerund_speaker(token: Any) -> Any | None:
     """'X defended it by claiming that ...': X, when the governing verb is the root."""
     prep = token.head
@@ -587,6 +630,22 @@ def _final_reporting_clause(tokens: Sequence[Any], spans: list[tuple[int, int]])
     return verb, nouns[0]  # the last noun before the verb: the head of the phrase
 
 
+def _light_verb_statement(token: Any) -> Any | None:
+    """'made an official announcement', 'issued a statement': the statement noun, with the verb active."""
+    if token.lower_ not in LIGHT_VERBS or not any(c.dep_ == "nsubj" for c in token.children):
+        return None
+    return next((c for c in token.children if c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS), None)
+
+
+def _vague_subject(token: Any) -> bool:
+    """'Some', 'others', 'many people', 'some experts' without more: nobody in particular."""
+    if token.lower_ in VAGUE_SUBJECTS and not any(c.dep_ == "prep" for c in token.children):
+        return True
+    determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "amod")]
+    return token.lower_ in ("people", "users") and bool(determiners) and all(d in VAGUE_SUBJECTS for d in determiners) \
+        and len(list(token.children)) == len(determiners)
+
+
 def _vague_source(head: Any) -> bool:
     """'some reports', 'preliminary information': no one in particular."""
     if head.lower_ not in VAGUE_SOURCES:
@@ -598,6 +657,9 @@ def _vague_source(head: Any) -> bool:
 
 def _view_adjective(token: Any) -> Any | None:
     """'he is confident that ...', 'citizens are afraid that ...': the holder of the view."""
+    if token.lower_ in VIEW_ADJECTIVES and token.dep_ == "ROOT" and token.tag_ == "VBN" and any(
+            c.dep_ == "ccomp" for c in token.children):  # "X is convinced that ..." parsed as a passive
+        return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     if token.lower_ not in VIEW_ADJECTIVES or token.dep_ != "acomp" or token.head.dep_ != "ROOT":
         return None
     if not any(c.dep_ == "ccomp" for c in token.children) and not any(c.dep_ == "ccomp" for c in token.head.children):
@@ -634,6 +696,10 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         if holder is not None:
             candidates.append((_depth(token), token.i, f"{token.head.text} {token.text}", holder))
             continue
+        light = _light_verb_statement(token)
+        if light is not None and _governs_sentence(token, spans):  # "the MoD made an official announcement"
+            candidates.append((_depth(token), token.i, f"{token.text} {light.text}", _speaker_of(token)))
+            continue
         lemma = REPORTING_FORMS.get(token.lower_)
         if lemma is None and token.lower_ in ("reads", "read") and any(
                 c.dep_ == "nsubj" and c.lower_ in TEXT_SOURCES for c in token.children):
@@ -647,11 +713,12 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         if any(c.dep_ == "neg" for c in token.children):
             continue  # "have not called Russia an 'aggressor'": no words are reported
         if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
-            continue  # "will officially announce his candidacy": nothing has been said yet
+            continue  # "will officially announce his candidacy", "now he can say that": nothing has been said
+
         if any(c.dep_ == "nsubj" and c.lower_ in ("one", "you") and not any(g.lower_ == "of" for g in c.children)
                for c in token.children):
             continue  # "one can speak of high standards": nobody in particular
-        if any(c.dep_ in ("poss", "det") for c in token.children) or (
+        if any(c.dep_ in ("poss", "det") for c in token.children) or token.dep_ in ("amod", "compound") or (
                 token.i > sent.start and doc[token.i - 1].tag_ == "POS"):
             continue  # a noun the tagger took for a verb: "Brussels’ claims against Washington"
         if lemma == "say" and any(c.lower_ == "as" and c.dep_ == "mark" for c in token.children) and any(
@@ -685,10 +752,11 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         if by_speaker is None and not _governs_sentence(token, spans):
             continue
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
-        if passive and not any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in token.children) and not (
-                lemma not in WITH_CLAUSE and any(c.dep_ == "agent" for c in token.children)):
-            continue  # "she was charged"; but "it was reported that" and "this is refuted by X" count
+        if passive and not (lemma not in WITH_CLAUSE and any(c.dep_ == "agent" for c in token.children)):
+            continue  # "she was charged", "it was revealed that" (a hedge); but "this is refuted by X" counts
         speaker = by_speaker if by_speaker is not None else _speaker_of(token)
+        if speaker is not None and _vague_subject(speaker):
+            continue  # "Some say that ...", "many people criticize ... and accuse them": nobody in particular
         candidates.append((_depth(token), token.i, verb_text, speaker))
     final = _final_reporting_clause(tokens, spans)
     if final is not None and not any(c[3] is not None for c in candidates):
@@ -697,6 +765,10 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         frame = _quote_frame(doc, tokens, spans)
         if frame is not None:
             candidates.append((_depth(frame), frame.i, frame.text, _speaker_of(frame)))
+    if direct and not any(c[3] is not None for c in candidates):
+        holder = _colon_frame_subject(doc, tokens, spans)
+        if holder is not None:  # "The president of Kosovo is grateful ...: “I want to thank ...”"
+            candidates = [(0, holder.i, holder.head.text, holder)]
     subject = None
     for token in tokens:
         if (token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.tag_ in ("NN", "NNS", "NNP", "NNPS", "CD")
