@@ -96,7 +96,7 @@ def test_ppn_test2_offsets_point_at_the_annotated_units(fixtures: Path, shared_d
     assert len(records) >= 200 and all(r.sentence and r.sentence == r.sentence.strip() for r in records)
 
 
-# Floors a little under the figures measured with attribution v3 (commit ee0a527, 2026-12-02; see
+# Floors a little under the figures measured with attribution v3 (commits ee0a527 and 682c35d, 2026-12-02; see
 # tests/fixtures/attribution/README.md): a change that loses more than that on any set fails.
 # (file, group, voice floor, speaker-exact floor)
 FLOORS = [
@@ -109,7 +109,7 @@ FLOORS = [
     ("ppn-dev3.jsonl", "all", 0.94, 0.89),
     ("ppn-dev3.jsonl", "all:speech", 0.94, 0.83),
     ("ppn-test2.jsonl", "all", 0.87, 0.83),  # held out: measured, never developed on
-    ("ppn-test2.jsonl", "all:speech", 0.83, 0.69),
+    ("ppn-test2.jsonl", "all:speech", 0.81, 0.69),
 ]
 _SUMMARIES: dict[str, dict] = {}
 
