@@ -146,3 +146,125 @@ def test_the_speaker_does_not_depend_on_which_other_sentences_are_claims() -> No
     every = Attributor(AnalyzeOptions())(article(lines)).claims[-1]
     only_last = Attributor(AnalyzeOptions())(article(lines, claims=[4])).claims[0]
     assert (every.speaker, every.voice) == (only_last.speaker, only_last.voice) == ("Chancellor Olaf Scholz", "reported")
+
+
+@pytest.mark.parametrize(
+    ("lines", "speaker", "voice"),
+    [
+        # a public demand is speech; a text's content and a call on the phone are not
+        (["The mayor called for an end to the curfew."], "mayor", "reported"),
+        (["The governor called on residents to leave the coast."], "governor", "reported"),
+        (["The new bill calls for stricter border checks."], None, "own"),
+        (["The minister called Erdogan on Tuesday."], None, "own"),
+        # a stated view with a clause; "agreed to" an action is no view
+        (["Poland, Latvia and Estonia all agree that the blast was sabotage."], "Poland, Latvia and Estonia", "reported"),
+        (["The unions agreed to suspend the strike."], None, "own"),
+        # nothing has been said yet
+        (["The senator will officially announce his candidacy in May."], None, "own"),
+        (["The senator announced his candidacy in May."], "senator", "reported"),
+        # a demonstration, not a finding; a finding of a record stays
+        (["Kyiv has long shown the world that it ignores the rules."], None, "own"),
+        (["Court records show that the firm paid no tax."], "Court records", "reported"),
+        # a hedge is no source; a named outlet is
+        (["According to some reports, the gun jammed."], None, "own"),
+        (["According to Reuters, the gun jammed."], "Reuters", "reported"),
+        (["Indeed, according to what Ambassador Jane Roe wrote, the letter was sent in May."], "Ambassador Jane Roe", "reported"),
+        # views held with an adjective
+        (["Supporters are adamant that the class is an elective."], "Supporters", "reported"),
+        # a passive reporting verb with its agent
+        (["This account is refuted by the victims."], "victims", "reported"),
+        # new speech verbs
+        (["In the letter, Father Smith affirms that he warned the bishop."], "Father Smith", "reported"),
+    ],
+)
+def test_speech_frames_and_their_non_speech_senses(lines: list[str], speaker: str | None, voice: str) -> None:
+    assert _one(lines) == (speaker, voice)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The firm moved its money abroad, Virginia court records show.", "Virginia court records"),  # final clause
+        ("But after that, the report reads, the server was replaced.", "report"),  # parenthetical clause
+        ("The Amnesty report states explicitly that the shelling broke the law.", "Amnesty report"),  # noun parsed as root
+        ("Journalist accuses senator of fraud for second time, jury hears testimony.", "Journalist"),  # comma splice
+    ],
+)
+def test_misparsed_reporting_clauses_still_name_the_speaker(sentence: str, speaker: str) -> None:
+    assert _one([sentence]) == (speaker, "reported")
+
+
+def test_a_reporting_verb_in_a_relative_clause_on_a_quoted_word_is_not_the_sentence_s_frame() -> None:
+    assert _one(["The court heard the story of the “victim,” which she said happened years ago."]) == (None, "own")
+    # but a frame after a quotation still counts, however it is attached
+    assert _one(["“This leaves us with strong evidence that the bishop knew,” Yore said."]) == ("Yore", "direct")
+
+
+def test_pronoun_after_a_clause_with_a_named_subject_before_the_colon() -> None:
+    lines = ["Senator Ann Ray praised the plan.",
+             "Senator Tom Cotton supported the initiative: he said he was ready to send troops."]
+    assert _one(lines) == ("Senator Tom Cotton", "reported")
+
+
+def test_a_description_with_another_title_is_not_the_person_named_before() -> None:
+    lines = ["Vice-President Cristina Kirchner was attacked outside her home.",
+             "Kirchner herself was not injured.",
+             "The Argentine president has already said that the attack was the worst event in decades."]
+    assert _one(lines) == ("Argentine president", "reported")
+    lines[0] = "President Cristina Kirchner was attacked outside her home."
+    assert _one(lines) == ("Kirchner", "reported")  # the same title: the person named last
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("According to a report by the Research Service, which advises lawmakers, half the fleet is idle.",
+         "report by the Research Service"),  # no relative clause in the name
+        ("Members of the group and advocates say they fear violence.", "Members of the group and advocates"),
+        ("“This is too much,” said another protester.", "another protester"),  # the quantifier stays
+    ],
+)
+def test_speaker_as_written_without_clauses_and_with_quantifiers(sentence: str, speaker: str) -> None:
+    assert _one([sentence])[0] == speaker
+
+
+@pytest.mark.parametrize(
+    ("lines", "speaker", "voice"),
+    [
+        # a participle after a comma is no inverted reporting clause
+        (["The minister toured Europe for weeks, demanding tanks and planes."], None, "own"),
+        # nobody in particular
+        (["Some say that the minister is ill."], None, "own"),
+        (["However, many people criticize the police and accuse them of inaction."], None, "own"),
+        # a hypothetical or a hedge without a source
+        (["Now he can say that his rivals are spreading fake news."], None, "own"),
+        (["A day later, it was revealed that the senator never said those words."], None, "own"),
+        # speech verbs with a quotation, and a quoted term that is no statement
+        (["The senator criticized the Kremlin: “As usual, their propaganda machine is working hard.”"], "senator", "direct"),
+        (["Then the crowd chanted “Death to the invaders”."], "crowd", "reported"),
+        (["The accountants indicated a “replacement value” for the old weapons."], None, "own"),
+        (["The Defense Ministry has reported about the involvement of foreign divers."], "Defense Ministry", "reported"),
+        # a view in a passive parse, a statement made with a light verb
+        (["Former senator Jean Dupont is convinced that the confessions were dictated from abroad."],
+         "Former senator Jean Dupont", "reported"),
+        (["The ministry made an official announcement concerning the drone attack."], "ministry", "reported"),
+        # an embedded question is no frame
+        (["Only later they transcribed what the crowd was chanting."], None, "own"),
+        # the clause before a colon names who speaks
+        (["The president of Kosovo is grateful to the US: “I want to thank the ambassador for the deal.”"],
+         "president of Kosovo", "direct"),
+    ],
+)
+def test_second_round_speech_frames(lines: list[str], speaker: str | None, voice: str) -> None:
+    assert _one(lines) == (speaker, voice)
+
+
+def test_descriptions_skip_places_and_non_person_subjects() -> None:
+    lines = ["Thierry Durand, a member of parliament, spoke to reporters.",
+             "But Washington did a good job of making Europe suffer.",
+             "“We are told every day that we are not at war,” the deputy said."]
+    assert _one(lines) == ("Thierry Durand", "direct")  # not Washington
+    lines[1] = "The US military in all regions is now worthless."
+    assert _one(lines) == ("Thierry Durand", "direct")  # a common noun with a name in it is no person
+    assert _one(["Dan Brown, an Iraq war veteran, has said that the war is lost.",
+                 "“It would raise the risk of nuclear war,” the veteran said."]) == ("Dan Brown", "direct")

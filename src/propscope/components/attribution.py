@@ -13,12 +13,19 @@ the units are read in order, one grammatical sentence at a time, so that what ca
   "..., cited Islam Times", "..., said Lavrov");
 - verbs with a non-speech sense count only in their speech frame: "acknowledged the republics",
   "called Netanyahu", "posted a photo" do not report words; "acknowledged that ...", "called it
-  'a hoax'", "called the killing as fake as ...", "posted: ..." do;
+  'a hoax'", "called the killing as fake as ...", "posted: ...", "called for an end to ...", "called on
+  X to ...", "all agree that ..." do; "the bill calls for", "will announce his candidacy" (nothing said
+  yet) and "has shown the world that" do not; "according to some reports" is a hedge, not a source;
+- misparses repaired: a reporting clause that ends the sentence ("..., Virginia court records show."),
+  a parenthetical one ("..., the report reads, ..."), "the report states that" parsed with the noun as
+  root, a comma splice in a headline ("Journalist accuses X of Y, jury hears testimony");
 - the subject expanded to its name as written ("Foreign Minister Sergey Lavrov"); a common-noun subject
   with a named apposition gives the name ("the head of the republic, Denis Pushilin");
 - a pronoun ("he added") or a definite description ("the Russian leader", "the publication") stands
   for the last compatible source: a person named as the subject of a later sentence than the last
   speaker ("Scholz ... He has already voiced ..."), else the last named speaker, across paragraphs;
+  a description with a title ("the Argentine president") skips a person named with another title
+  ("Vice-President Cristina Kirchner");
 - a quotation that runs over several sentences has one speaker: the one named in its frame, before
   it ("X wrote:"), inside it or after it ("..., he said" two sentences on); an embedded social-media
   post ("— Name (@handle) date") is the poster's direct speech;
@@ -32,7 +39,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from propscope.document import Article, Claim, Voice
@@ -62,7 +69,8 @@ _REGULAR = (
     "confirm reveal maintain contend acknowledge observe blame reiterate vow promise threaten recall boast "
     "lament concede caution indicate testify mention post counter reckon assure inform recount proclaim underline "
     "underscore highlight hint speculate agree disagree dismiss reject insinuate continue ask question voice "
-    "fear characterize characterise talk express condemn demand share advise document"
+    "fear characterize characterise talk express condemn demand share advise document affirm testify refute "
+    "criticize criticise chant shout"
 ).split()
 
 
@@ -86,7 +94,7 @@ QUOTE_ONLY = {"continue", "ask", "question", "agree", "disagree"}
 # ("Moscow acknowledged the DPR" = recognised; "posted a photo"; "shared a flat"; "demanded £52,000")
 CLAUSE_OR_QUOTE = {"acknowledge", "post", "share", "demand", "speak", "talk", "express", "voice", "promise",
                    "threaten", "confirm", "reveal", "report", "question", "reject", "dismiss", "counter",
-                   "declare", "advise", "maintain"}
+                   "declare", "advise", "maintain", "testify", "criticize", "criticise", "chant", "shout", "indicate"}
 # ... unless the object is itself a statement word ("expressed doubts", "voiced alarm", "reported the deaths")
 STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", "hopes", "fear", "fears", "view",
                      "views", "opinion", "opinions", "regret", "support", "outrage", "dissatisfaction", "reason",
@@ -110,14 +118,31 @@ for _lemma, _forms in CITE_FORMS.items():
         REPORTING_FORMS.setdefault(_form, _lemma)
 # verbs that report a source's finding only with a clause ("the suit charges that ...", "records show ...")
 WITH_CLAUSE = {"charge": ["charge", "charges", "charged", "charging"], "find": ["find", "finds", "found", "finding"],
-               "show": ["show", "shows", "showed", "shown", "showing"], "notify": ["notify", "notifies", "notified", "notifying"]}
+               "show": ["show", "shows", "showed", "shown", "showing"], "notify": ["notify", "notifies", "notified", "notifying"],
+               "detail": ["detail", "details", "detailed", "detailing"]}
 for _lemma, _forms in WITH_CLAUSE.items():
     for _form in _forms:
         REPORTING_FORMS.setdefault(_form, _lemma)
 # adjectives that ascribe a stated view with a clause ("he is confident that ...", "they are afraid that ...")
 EVENT_SUBJECTS = {"disaster", "war", "situation", "history", "experience", "practice", "events", "life", "time",
                   "crisis", "pandemic", "conflict", "earthquake", "attack", "election", "elections", "vote", "year"}
-VIEW_ADJECTIVES = {"confident", "afraid", "convinced", "sure", "certain"}
+VIEW_ADJECTIVES = {"confident", "afraid", "convinced", "sure", "certain", "adamant", "worried", "concerned", "hopeful",
+                   "optimistic", "pessimistic"}
+# "according to some reports", "according to preliminary information": a hedge, not a source
+VAGUE_SOURCES = {"report", "reports", "information", "data"}
+VAGUE_MODIFIERS = {"some", "several", "other", "preliminary", "unconfirmed", "unofficial", "available", "latest",
+                   "recent", "numerous", "many", "the"}
+# "the bill calls for ...": a text's content, not a call someone made
+TEXT_SUBJECTS = {"bill", "law", "plan", "agreement", "treaty", "resolution", "proposal", "program", "programme",
+                 "strategy", "situation", "document", "draft", "deal", "constitution", "rule", "rules"}
+QUANTIFIERS = {"another", "all", "both", "each", "every", "some", "several", "no"}
+TEXT_SOURCES = {"report", "letter", "statement", "document", "text", "note", "message", "memo", "post", "sign",
+                "headline", "caption", "inscription", "indictment", "complaint", "affidavit", "ruling", "verdict"}
+LIGHT_VERBS = {"make", "made", "makes", "making", "issue", "issued", "issues", "issuing"}
+STATEMENT_NOUNS = {"announcement", "statement", "declaration", "claim", "claims", "remarks", "comment", "comments",
+                   "accusation", "accusations", "allegation", "allegations", "appeal", "warning"}
+FUTURE_AUX = {"will", "shall", "'ll", "’ll", "can", "could", "may", "might"}
+VAGUE_SUBJECTS = {"some", "others", "many", "someone", "somebody", "anyone", "anybody", "everyone", "everybody", "few"}
 FINITE_TAGS = {"VBD", "VBP", "VBZ", "MD", "VB"}
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s"}
 PERSONAL = {"he", "she", "they", "it", "him", "her", "them"}
@@ -135,11 +160,29 @@ PERSON_ROLES = {"leader", "president", "politician", "minister", "chancellor", "
                 "analyst", "journalist", "reporter", "author", "writer", "blogger", "activist", "monarch", "king",
                 "queen", "prince", "governor", "mayor", "envoy", "colonel", "officer", "economist", "scientist",
                 "professor", "lawyer", "businessman", "billionaire", "candidate", "actor", "singer", "pope",
-                "patriarch", "priest", "resident", "eyewitness", "witness", "man", "woman", "soldier"}
+                "patriarch", "priest", "resident", "eyewitness", "witness", "man", "woman", "soldier", "veteran",
+                "parliamentarian", "entrepreneur", "researcher", "historian", "director", "manager", "executive",
+                "founder", "owner", "chairman", "chairwoman", "adviser", "advisor", "inspector", "prosecutor",
+                "judge", "doctor", "physician", "volunteer", "musician", "artist", "bishop", "cardinal",
+                "representative", "delegate", "negotiator", "commentator", "columnist", "editor", "host",
+                "presenter", "teacher", "farmer", "worker", "employee", "mercenary", "businesswoman"}
 SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
                 "agency", "organization", "organisation", "ngo", "group", "website", "site", "portal", "daily",
                 "weekly", "network", "institute", "company", "firm", "ministry", "department", "report", "study",
                 "survey", "document", "statement", "media", "service"}
+# titles that tell people apart: "the Argentine president" is not the vice-president named before
+TITLE_ROLES = {"president", "minister", "chancellor", "premier", "senator", "congressman", "congresswoman", "governor",
+               "mayor", "secretary", "ambassador", "king", "queen", "prince", "pope", "patriarch", "general", "colonel",
+               "commander", "envoy", "monarch", "spokesman", "spokeswoman", "spokesperson"}
+_TITLE = re.compile(r"\b(?:(vice|deputy|ex|former|prime)[\s-]+)?(" + "|".join(sorted(TITLE_ROLES)) + r")\b")
+# capitals and countries that stand for governments ("Washington did a good job ..."): never "he"/"she"
+PLACES = set("""Washington Moscow Kyiv Kiev Brussels London Paris Berlin Beijing Ankara Tehran Warsaw Minsk Pristina
+Belgrade Budapest Rome Madrid Tokyo Delhi Islamabad Damascus Baghdad Riyadh Pyongyang Seoul Taipei Ottawa Canberra
+Stockholm Oslo Helsinki Vilnius Riga Tallinn Bucharest Sofia Prague Vienna Bern Lisbon Athens Dublin Copenhagen
+Amsterdam Tbilisi Yerevan Baku Chisinau Donetsk Luhansk Kherson Crimea Russia Ukraine Germany France Britain Poland
+Italy Spain China India Japan Iran Israel Turkey Syria Serbia Kosovo Hungary Sweden Finland Norway Belarus Moldova
+Georgia Armenia Azerbaijan Kazakhstan Pakistan Afghanistan Iraq Egypt Brazil Argentina Mexico Canada Australia
+Europe America Africa Asia NATO Kremlin Pentagon""".split()) | {"White House", "Tel Aviv", "the Kremlin", "the Pentagon"}
 TWEET_SIGNATURE = re.compile(r"[—–-]\s*([^()\n—–]{2,60}?)\s*\(@\w{1,30}\)")
 
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
@@ -283,15 +326,17 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
         if child.i < head.i and child.dep_ in NP_LEFT_DEPS:
             tokens.extend(child.subtree)
         elif child.i > head.i and child.dep_ == "prep" and child.lower_ in NP_PREPS:
-            tokens.extend(t for t in child.subtree if t.dep_ not in ("relcl", "acl", "appos"))
-        elif child.i > head.i and child.dep_ in ("conj", "cc") and (child.dep_ == "cc" or child.tag_ in ("NNP", "NNPS")):
-            tokens.extend(t for t in child.subtree if t.dep_ not in ("appos", "relcl", "acl") and not t.is_punct)
+            tokens.extend(_without_clauses(child))
+        elif child.i > head.i and child.dep_ == "conj" and (child.tag_ in ("NNP", "NNPS") or child.tag_ == head.tag_):
+            tokens.extend(t for t in _without_clauses(child) if not t.is_punct)  # "Members of the group and advocates"
+            tokens.extend(c for c in head.children if c.dep_ == "cc" and c.i < child.i)
         elif child.i > head.i and child.dep_ == "case":
             tokens.append(child)
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
     # never cross a comma or a quotation mark on the left; drop a leading article and trailing 's
-    while start < head.i and (doc[start].is_punct or doc[start].tag_ == "DT" or doc[start].is_quote):
+    while start < head.i and (doc[start].is_punct or doc[start].is_quote or (
+            doc[start].tag_ == "DT" and doc[start].lower_ not in QUANTIFIERS)):  # "another protester", "all three countries"
         start += 1
     for i in range(head.i - 1, start - 1, -1):
         if doc[i].text in (",", ";", ":", "(") or doc[i].is_quote:
@@ -308,9 +353,20 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
     names = [t for t in span if t.tag_ in ("NNP", "NNPS")]
     # a single capitalised word opening a sentence may be no name at all ("Snow fell"); without a
     # named-entity tagger it still counts, as most such subjects in news are names
-    person_like = named and not plural and bool(names)
+    person_like = named and not plural and bool(names) and (
+        head.tag_ in ("NNP", "NNPS") or head.lower_ in PERSON_ROLES) and span.text not in PLACES
     return Mention(span.text, offset + span.start_char, offset + span.end_char, named=named, plural=plural,
                    description=description, person_like=person_like)
+
+
+def _without_clauses(token: Any) -> list[Any]:
+    """The subtree of ``token`` without relative clauses, clausal modifiers and appositions (whole):
+    "a report by the Congressional Research Service[, which provides annual reports to lawmakers]"."""
+    dropped: set[int] = set()
+    for t in token.subtree:
+        if t.dep_ in ("relcl", "acl", "appos") and t.i != token.i:
+            dropped.update(g.i for g in t.subtree)
+    return [t for t in token.subtree if t.i not in dropped]
 
 
 def _description(head: Any) -> str | None:
@@ -346,8 +402,8 @@ def _inverted_speaker(verb: Any) -> Any | None:
     if verb.i == 0:
         return None
     before = verb.doc[verb.i - 1]
-    if not (before.text in (",", "—", "–", ":") or before.is_quote):
-        return None
+    if not (before.text in (",", "—", "–", ":") or before.is_quote) or verb.tag_ == "VBG":
+        return None  # "..., demanding tanks and planes" is a participle, not an inverted clause
     if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i for c in verb.children):
         return None  # "Syed Ahmed, told the Daily Mail": the subject is before the verb
     for child in verb.children:
@@ -391,8 +447,10 @@ def _governs_sentence(token: Any, spans: list[tuple[int, int]]) -> bool:
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
     if dep == "ROOT":
         return True
-    if has_subject and _in_quote(head, spans):  # "“...,” X said" with the verb hung on a quoted word
-        return True
+    if dep in ("ccomp", "xcomp", "pcomp") and any(c.tag_ in ("WP", "WRB") and c.i < token.i for c in token.children):
+        return False  # "they transcribed what the crowd was chanting": an embedded question
+    if has_subject and _in_quote(head, spans) and dep != "relcl":
+        return True  # "“...,” X said" with the verb hung on a quoted word; not "the “victim,” which she said ..."
     if dep == "conj":
         return _governs_sentence(head, spans)
     if head.dep_ != "ROOT":
@@ -402,12 +460,28 @@ def _governs_sentence(token: Any, spans: list[tuple[int, int]]) -> bool:
     if dep in ("ccomp", "parataxis") and has_subject and token.i < head.i and any(
             t.text in (":", ";") for t in token.doc[token.i : head.i]):
         return True  # "X announced the restoration of relations: on May 9, ...", "X called it false; he ..."
+    if dep == "ccomp" and has_subject and token.i < head.i and head.lower_ not in REPORTING_FORMS and any(
+            t.text == "," for t in token.doc[token.i : head.i]) and any(
+            c.dep_ == "nsubj" and c.i > token.i for c in head.children):
+        return True  # a comma splice: "Journalist accuses ex-president of rape, jury hears testimony"
+    if dep in ("parataxis", "advcl") and has_subject and not any(c.dep_ == "mark" for c in token.children) \
+            and _between_commas(token):
+        return True  # a parenthetical reporting clause: "But after, the report reads, the server ..."
     if dep in ("ccomp", "parataxis"):
         return _in_quote(head, spans) or (has_subject and (token.i > head.i or head.lower_ in REPORTING_FORMS))
     if dep == "advcl":
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
         return ("as" in marks and has_subject) or (token.tag_ == "VBG" and not marks)
     return False
+
+
+def _between_commas(verb: Any) -> bool:
+    """'..., the report reads, ...': a comma before the verb's subject and one right after the verb."""
+    doc = verb.doc
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i), None)
+    if subject is None or subject.left_edge.i == 0 or verb.i + 1 >= len(doc):
+        return False
+    return doc[subject.left_edge.i - 1].text == "," and doc[verb.i + 1].text == ","
 
 
 def _cites_words(token: Any, spans: list[tuple[int, int]]) -> bool:
@@ -432,8 +506,11 @@ def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
         return False
     if any(c.dep_ in ("ccomp", "parataxis") for c in children) or token.dep_ in ("ccomp", "parataxis"):
         return True
-    if any(0 < start - token.idx <= 40 for start, _ in spans):  # a quotation right after the verb
+    if any(0 < start - token.idx <= 40 and len(token.doc.text[start:end].split()) >= DIRECT_MIN_WORDS
+           for start, end in spans):  # a quotation right after the verb, not a quoted term ("indicated a “replacement value”")
         return True
+    if any(c.dep_ == "prep" and c.lower_ == "about" for c in children):
+        return True  # "reported about the attack", "posted about it"
     if any(c.text == ":" for c in children) or (token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"):
         return True
     if any(c.dep_ == "dobj" and c.lower_ in STATEMENT_OBJECTS for c in children):
@@ -452,7 +529,7 @@ def _characterises(token: Any, spans: list[tuple[int, int]]) -> bool:
     'characterized it as ...' -- not 'called Netanyahu' or 'called for talks'."""
     children = list(token.children)
     if any(c.lower_ == "for" for c in children):
-        return False
+        return _calls_for(token)
     if any(token.idx < start <= token.right_edge.idx for start, _ in spans):
         return True
     has_object = any(c.dep_ == "dobj" for c in children)
@@ -460,6 +537,19 @@ def _characterises(token: Any, spans: list[tuple[int, int]]) -> bool:
     as_phrase = any(c.dep_ == "prep" and c.lower_ == "as" for c in children) or any(
         g.dep_ == "prep" and g.lower_ == "as" for c in children if c.dep_ == "dobj" for g in c.children)
     return has_object and (predicate or as_phrase)
+
+
+def _calls_for(token: Any) -> bool:
+    """'called for an end to military support', 'called on his compatriots to dismantle the barricades':
+    a public demand is speech; 'the bill calls for ...' (a text's content) and 'called on the phone' are not."""
+    children = list(token.children)
+    if any(c.dep_ == "nsubj" and (c.lower_ in TEXT_SUBJECTS or c.lower_[:-1] in TEXT_SUBJECTS) for c in children):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ in ("pobj", "pcomp") for g in c.children) for c in children):
+        return True
+    on = next((c for c in children if c.dep_ == "prep" and c.lower_ == "on" and c.i == token.i + 1), None)
+    return on is not None and not any(c.dep_ == "dobj" for c in children) and any(
+        g.dep_ in ("xcomp", "advcl") and g.tag_ == "VB" for c in children for g in [c, *c.subtree])
 
 
 def _quote_frame(doc: Any, tokens: Sequence[Any], spans: list[tuple[int, int]]) -> Any | None:
@@ -478,6 +568,35 @@ def _quote_frame(doc: Any, tokens: Sequence[Any], spans: list[tuple[int, int]]) 
     return None
 
 
+def _noun_root_speaker(token: Any) -> Any | None:
+    """'the Human Rights Watch report states explicitly that ...' parsed with the noun as root and the verb
+    as its object: the noun, when a that-clause of the root follows the verb."""
+    head = token.head
+    if not (token.tag_ in ("VBZ", "VBD") and head.dep_ == "ROOT" and head.i == token.i - 1 and head.tag_ in ("NN", "NNS", "NNP")):
+        return None
+    clause = any(c.dep_ == "ccomp" and c.i > token.i for c in [*head.children, *token.children])
+    return head if clause else None
+
+
+def _colon_frame_subject(doc: Any, tokens: Sequence[Any], spans: list[tuple[int, int]]) -> Any | None:
+    """The subject of the clause before ': “' that opens a quoted statement, where it names a person or
+    a source ("Senator Graham still criticized the Kremlin: “...”"); not "The situation is simple: “...”"."""
+    for token in tokens:
+        if not (token.is_quote and any(start == token.idx for start, _ in spans) and token.i > 0
+                and doc[token.i - 1].text == ":"):
+            continue
+        for verb in tokens:
+            if verb.i >= token.i - 1 or _in_quote(verb, spans) or not verb.tag_.startswith("VB"):
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is None or _in_quote(subject, spans):
+                continue
+            if subject.lower_ in MASCULINE | FEMININE or subject.tag_ in ("NNP", "NNPS") or subject.lower_ in PERSON_ROLES:
+                return subject
+            return None
+    return None
+
+
 def _by_gerund_speaker(token: Any) -> Any | None:
     """'X defended it by claiming that ...': X, when the governing verb is the root."""
     prep = token.head
@@ -486,8 +605,61 @@ def _by_gerund_speaker(token: Any) -> Any | None:
     return None
 
 
+def _final_reporting_clause(tokens: Sequence[Any], spans: list[tuple[int, int]]) -> tuple[Any, Any] | None:
+    """'CLAUSE, Virginia court records show.': a reporting verb that ends the sentence after a comma and
+    a noun phrase, however the parser attached it; the verb and the head of the noun phrase."""
+    words = [t for t in tokens if not t.is_punct]
+    if len(words) < 4 or _in_quote(words[-1], spans):
+        return None
+    verb = words[-1]
+    lemma = REPORTING_FORMS.get(verb.lower_)
+    if lemma is None or lemma in QUOTE_ONLY or lemma in WITH_QUOTE or lemma in CITE_FORMS:
+        return None
+    phrase = []
+    for token in reversed(tokens[: tokens.index(verb)]):
+        if token.text == ",":
+            break
+        if not (token.tag_ in ("NN", "NNS", "NNP", "NNPS", "DT", "JJ", "POS", "PRP$") or token.dep_ == "compound"):
+            return None
+        phrase.append(token)
+    else:
+        return None
+    nouns = [t for t in phrase if t.tag_.startswith("NN")]
+    if not nouns or len(phrase) > 6 or phrase[-1].i == tokens[0].i:
+        return None
+    return verb, nouns[0]  # the last noun before the verb: the head of the phrase
+
+
+def _light_verb_statement(token: Any) -> Any | None:
+    """'made an official announcement', 'issued a statement': the statement noun, with the verb active."""
+    if token.lower_ not in LIGHT_VERBS or not any(c.dep_ == "nsubj" for c in token.children):
+        return None
+    return next((c for c in token.children if c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS), None)
+
+
+def _vague_subject(token: Any) -> bool:
+    """'Some', 'others', 'many people', 'some experts' without more: nobody in particular."""
+    if token.lower_ in VAGUE_SUBJECTS and not any(c.dep_ == "prep" for c in token.children):
+        return True
+    determiners = [c.lower_ for c in token.children if c.dep_ in ("det", "amod")]
+    return token.lower_ in ("people", "users") and bool(determiners) and all(d in VAGUE_SUBJECTS for d in determiners) \
+        and len(list(token.children)) == len(determiners)
+
+
+def _vague_source(head: Any) -> bool:
+    """'some reports', 'preliminary information': no one in particular."""
+    if head.lower_ not in VAGUE_SOURCES:
+        return False
+    modifiers = [c for c in head.children if c.dep_ not in ("punct",)]
+    return all(c.dep_ in ("det", "amod") and c.lower_ in VAGUE_MODIFIERS for c in modifiers) and (
+        any(c.lower_ != "the" for c in modifiers) or not modifiers)
+
+
 def _view_adjective(token: Any) -> Any | None:
     """'he is confident that ...', 'citizens are afraid that ...': the holder of the view."""
+    if token.lower_ in VIEW_ADJECTIVES and token.dep_ == "ROOT" and token.tag_ == "VBN" and any(
+            c.dep_ == "ccomp" for c in token.children):  # "X is convinced that ..." parsed as a passive
+        return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     if token.lower_ not in VIEW_ADJECTIVES or token.dep_ != "acomp" or token.head.dep_ != "ROOT":
         return None
     if not any(c.dep_ == "ccomp" for c in token.children) and not any(c.dep_ == "ccomp" for c in token.head.children):
@@ -511,6 +683,12 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to" and not (
                 token.i > 0 and doc[token.i - 1].tag_.startswith("VB")):  # not "acting according to the plan"
             objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objects and _vague_source(objects[0]):
+                continue  # "according to some reports": a hedge
+            clause = next((c for c in doc[token.i + 1].children if c.dep_ == "pcomp" and c.tag_.startswith("VB")), None)
+            if not objects and clause is not None:  # "according to what Nuncio Sambi wrote": the writer
+                writer = _speaker_of(clause)
+                objects = [writer] if writer is not None else []
             if objects:
                 candidates.append((_depth(token), token.i, "according to", objects[0]))
             continue
@@ -518,7 +696,14 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         if holder is not None:
             candidates.append((_depth(token), token.i, f"{token.head.text} {token.text}", holder))
             continue
+        light = _light_verb_statement(token)
+        if light is not None and _governs_sentence(token, spans):  # "the MoD made an official announcement"
+            candidates.append((_depth(token), token.i, f"{token.text} {light.text}", _speaker_of(token)))
+            continue
         lemma = REPORTING_FORMS.get(token.lower_)
+        if lemma is None and token.lower_ in ("reads", "read") and any(
+                c.dep_ == "nsubj" and c.lower_ in TEXT_SOURCES for c in token.children):
+            lemma = "read"  # "the report reads, ...": a text says
         if lemma is None and token.lower_ not in POINT_FORMS:
             continue
         if not token.tag_.startswith("VB") and not (
@@ -527,10 +712,13 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             continue
         if any(c.dep_ == "neg" for c in token.children):
             continue  # "have not called Russia an 'aggressor'": no words are reported
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
+            continue  # "will officially announce his candidacy", "now he can say that": nothing has been said
+
         if any(c.dep_ == "nsubj" and c.lower_ in ("one", "you") and not any(g.lower_ == "of" for g in c.children)
                for c in token.children):
             continue  # "one can speak of high standards": nobody in particular
-        if any(c.dep_ in ("poss", "det") for c in token.children) or (
+        if any(c.dep_ in ("poss", "det") for c in token.children) or token.dep_ in ("amod", "compound") or (
                 token.i > sent.start and doc[token.i - 1].tag_ == "POS"):
             continue  # a noun the tagger took for a verb: "Brussels’ claims against Washington"
         if lemma == "say" and any(c.lower_ == "as" and c.dep_ == "mark" for c in token.children) and any(
@@ -545,9 +733,10 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             lemma, verb_text = "point", f"{token.text} {particle.text}" if particle is not None else token.text
         elif particles:
             verb_text = f"{token.text} {particles[0].text}"
-        if lemma in QUOTE_ONLY and not direct:
-            continue
-        if lemma in WITH_QUOTE and not _characterises(token, spans):
+        if lemma in QUOTE_ONLY and not direct and not (
+                lemma in ("agree", "disagree") and any(c.dep_ == "ccomp" for c in token.children)):
+            continue  # but "Germany, Denmark and Sweden all agree that this is sabotage" states a view
+        if lemma in WITH_QUOTE and not (_characterises(token, spans) or (lemma == "call" and _calls_for(token))):
             continue
         if lemma in CLAUSE_OR_QUOTE and not _speech_frame(token, lemma, spans):
             continue
@@ -557,24 +746,45 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             continue
         if lemma in WITH_CLAUSE and any(c.dep_ == "nsubj" and c.lower_ in EVENT_SUBJECTS for c in token.children):
             continue  # "the disaster showed that ...": an event is no source
-        by_speaker = _by_gerund_speaker(token)
+        if lemma == "show" and any(c.dep_ in ("dative", "dobj") for c in token.children):
+            continue  # "Ukraine has long shown the world that ...": a demonstration, not a finding
+        by_speaker = _by_gerund_speaker(token) or _noun_root_speaker(token)
         if by_speaker is None and not _governs_sentence(token, spans):
             continue
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
-        if passive and not any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in token.children):
-            continue  # "she was charged", "a note written by an agent"; but "it was reported that" counts
+        if passive and not (lemma not in WITH_CLAUSE and any(c.dep_ == "agent" for c in token.children)):
+            continue  # "she was charged", "it was revealed that" (a hedge); but "this is refuted by X" counts
         speaker = by_speaker if by_speaker is not None else _speaker_of(token)
+        if speaker is not None and _vague_subject(speaker):
+            continue  # "Some say that ...", "many people criticize ... and accuse them": nobody in particular
         candidates.append((_depth(token), token.i, verb_text, speaker))
+    final = _final_reporting_clause(tokens, spans)
+    if final is not None and not any(c[3] is not None for c in candidates):
+        candidates = [c for c in candidates if c[1] != final[0].i] + [(0, final[0].i, final[0].text, final[1])]
     if direct and not candidates:
         frame = _quote_frame(doc, tokens, spans)
         if frame is not None:
             candidates.append((_depth(frame), frame.i, frame.text, _speaker_of(frame)))
+    if direct and not any(c[3] is not None for c in candidates):
+        holder = _colon_frame_subject(doc, tokens, spans)
+        if holder is not None:  # "The president of Kosovo is grateful ...: “I want to thank ...”"
+            candidates = [(0, holder.i, holder.head.text, holder)]
     subject = None
     for token in tokens:
         if (token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.tag_ in ("NN", "NNS", "NNP", "NNPS", "CD")
                 and not _in_quote(token, spans)):
             subject = _mention(doc, token, offset)
             break
+    if subject is None:  # "Senator Tom Cotton supported the initiative: he said ...": the clause before the root's pronoun
+        root = next((t for t in tokens if t.dep_ == "ROOT"), None)
+        for token in tokens:
+            if root is None or token.i >= root.i:
+                break
+            if (token.dep_ == "nsubj" and token.tag_ in ("NNP", "NNPS") and token.head.dep_ in ("ccomp", "parataxis")
+                    and token.head.head.i == root.i and not _in_quote(token, spans)
+                    and any(t.text in (":", ";") for t in doc[token.head.i : root.i])):
+                subject = _mention(doc, token, offset)
+                break
     name = None
     for token in reversed(tokens):
         if token.tag_ in ("NNP", "NNPS") and token.dep_ in NAME_DEPS and not _in_quote(token, spans):
@@ -620,11 +830,34 @@ class _Reading:
     since_speaker: int = 99  # sentences since the last one with a speaker
     last_named_speaker: Mention | None = None
     last_plural_subject: Mention | None = None
+    titles: dict[str, set[str]] = field(default_factory=dict)  # surname -> titles it was named with
+
+
+def _titles(text: str) -> set[str]:
+    """'Argentine Vice-President Cristina Kirchner' -> {'vice president'}; 'the Argentine president' -> {'president'}."""
+    found = set()
+    for prefix, title in _TITLE.findall(text.lower()):
+        found.add(f"{'vice' if prefix == 'deputy' else prefix} {title}".strip() if prefix not in ("ex", "former") else title)
+    return found
+
+
+def _surname(mention: Mention) -> str | None:
+    words = [w for w in re.findall(r"[A-Z][\w’'-]+", mention.text) if w.lower() not in TITLE_ROLES]
+    return words[-1] if words else None
+
+
+def _compatible(description: Mention, candidate: Mention | None, state: _Reading) -> bool:
+    """A description with a title ("the Argentine president") fits a person named with no title or the same one."""
+    wanted = _titles(description.text)
+    if candidate is None or not wanted:
+        return True
+    known = state.titles.get(_surname(candidate) or "", set()) | _titles(candidate.text)
+    return not known or bool(wanted & known)
 
 
 class Attributor(Component):
     name = "attribution"
-    version = "2"
+    version = "3"
     requires = ("claims",)
     assigns = ("claims",)
 
@@ -746,8 +979,11 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
         speaker = state.last_named_speaker or singular or state.last_name or speaker
     elif speaker is not None and (speaker.pronoun or speaker.description is not None):
         key = speaker.text.lower() if speaker.pronoun else speaker.description or ""
-        speaker = _antecedent(key, state.last_speaker, state.last_subject, state.last_name,
-                              state.named_after_speaker) or speaker
+        found = _antecedent(key, state.last_speaker, state.last_subject, state.last_name, state.named_after_speaker)
+        if speaker.description is not None and not _compatible(speaker, found, state):
+            others = (state.named_after_speaker, state.last_named_speaker, state.last_subject, state.last_name)
+            found = next((m for m in others if m is not None and m.named and not m.plural and _compatible(speaker, m, state)), None)
+        speaker = found or speaker
         if speaker.pronoun:
             speaker = None
     if result.voice == "direct" and result.verb is None and result.speaker is None:
@@ -775,6 +1011,9 @@ def _advance(state: _Reading, result: SentenceAttribution) -> None:
             state.last_plural_subject = result.subject
     if result.name is not None:
         state.last_name = result.name
+    for mention in (speaker, result.subject, result.name):
+        if mention is not None and mention.named and not mention.plural and _titles(mention.text):
+            state.titles.setdefault(_surname(mention) or "", set()).update(_titles(mention.text))
     state.inside_quote = result.open_quote
 
 

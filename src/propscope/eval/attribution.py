@@ -60,15 +60,53 @@ class Record:
     speaker_alternatives: tuple[str, ...] = ()
 
 
-def read_gold(path: Path) -> list[Record]:
+def _article_texts(path: Path, ids: set[str]) -> dict[str, str]:
+    if not path.is_file():
+        raise DataError(f"no articles file at {path}")
+    texts = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["id"] in ids:
+                texts[row["id"]] = row["text"]
+    return texts
+
+
+def _fill_text(data: dict[str, Any], texts: dict[str, str]) -> None:
+    """Records that point into an article (``sentence_span``, ``context_spans``) get their text from it."""
+    from propscope.eval.ppn_attribution import text_hash
+
+    text = texts.get(data["article_id"])
+    if text is None:
+        raise DataError(f"article {data['article_id']} not in the articles file")
+    start, end = data["sentence_span"]
+    data["sentence"] = text[start:end]
+    if text_hash(data["sentence"]) != data["sentence_sha1"]:
+        raise DataError(f"article {data['article_id']}: the text at {start}-{end} is not the annotated sentence "
+                        "(another version of the articles file?)")
+    data["context"] = [text[a:b] for a, b in data.get("context_spans", ())]
+
+
+def read_gold(path: Path, articles: Path | None = None) -> list[Record]:
+    """The annotated records of ``path``. Records without their text (``sentence_span`` instead of
+    ``sentence``: the PPN sets, whose licence keeps the articles out of the repository) read it from
+    ``articles`` (``ppn/articles-en.jsonl``)."""
     if not path.is_file():
         raise DataError(f"no annotation file at {path}")
+    lines = [(number, line) for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if line.strip()]
+    texts: dict[str, str] = {}
+    if any('"sentence_span"' in line for _, line in lines):
+        if articles is None:
+            raise DataError(f"{path} points into articles it does not contain: give the articles file "
+                            "(--articles ../shared/data/ppn/articles-en.jsonl)")
+        texts = _article_texts(articles, {json.loads(line)["article_id"] for _, line in lines})
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in lines:
         try:
             data = json.loads(line)
+            if "sentence_span" in data:
+                _fill_text(data, texts)
             context = data.get("context") or ()
             context = (context,) if isinstance(context, str) else tuple(str(c) for c in context)
             records.append(Record(str(data["article_id"]), data["sentence"], context,
@@ -131,10 +169,12 @@ def evaluate(records: list[Record]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m propscope.eval.attribution", description=__doc__.split("\n")[0])
     parser.add_argument("gold", type=Path)
+    parser.add_argument("--articles", type=Path,
+                        help="ppn/articles-en.jsonl, for annotation files that hold offsets instead of text")
     parser.add_argument("--split", help="only this split (dev or test)")
     parser.add_argument("--errors", action="store_true", help="print the sentences the component gets wrong")
     args = parser.parse_args(argv)
-    records = read_gold(args.gold)
+    records = read_gold(args.gold, args.articles)
     if args.split:
         records = [r for r in records if r.split == args.split]
     if not records:

@@ -4,21 +4,38 @@
 annotation sheet: the articles chosen by the fixed seed, every unit of the sentence segmenter numbered,
 claim units (the shipped claims model at its threshold; attribution is not run) marked with ``*``.
 :func:`draw` gives the same articles, units and split to code; the labels live in the fixture.
+
+``--heldout2 FIXTURE`` draws the second held-out part (split ``ppn-test2``) instead: articles not in
+``FIXTURE`` (the first 28) nor quoted in the project's code, shuffled with ``random.Random(SEED2)``,
+one per title, URL and opening, until at least ``TARGET_CLAIMS2`` claim units from at least
+``MIN_ARTICLES2`` articles. With ``--labels LABELS`` (one line per claim unit of the sheet:
+``A<n> <unit> <voice> | speaker | alternative; alternative | first context unit``) it writes the
+fixture records instead of the sheet: the labels, the character offsets of the claim unit and of the
+units before it that serve as context (the two before, or from the given unit on) in the article's
+``text``, and a hash of the unit, but not the text itself (PPN is CC BY-NC and stays out of the
+repository; :func:`propscope.eval.attribution.read_gold` fills the text in from ``articles-en.jsonl``).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SEED = 10
 MIN_WORDS = 150
 TARGET_CLAIMS = 250
 DEV_ARTICLES = 12
+SEED2 = 20261202
+TARGET_CLAIMS2 = 200
+MIN_ARTICLES2 = 15
+TARGET_CLAIMS_DEV2 = 80
+# articles whose sentences the project's code or tests already quote (read while writing it)
+SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
 
 @dataclass(slots=True)
@@ -27,6 +44,7 @@ class DrawnArticle:
     units: list[str]
     claims: list[int]
     split: str
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets of the units in the text
 
 
 def draw(path: Path, seed: int = SEED) -> list[DrawnArticle]:
@@ -63,13 +81,95 @@ def draw(path: Path, seed: int = SEED) -> list[DrawnArticle]:
     return drawn
 
 
+def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, block: int = 0) -> list[DrawnArticle]:
+    """The ``ppn-test2`` articles: like :func:`draw`, without the articles of ``fixture`` and
+    :data:`SEEN_ARTICLES`, deduplicated by title, URL and the first 200 characters of the text.
+    ``block`` 1, 2, ...: the next blocks of articles in the same order, each until ``TARGET_CLAIMS_DEV2``
+    more claim units (``ppn-dev2``, ``ppn-dev3``, ...: drawn after ``ppn-test2`` was annotated and
+    measured, for development)."""
+    from propscope.claims.scorer import ClaimScorer
+    from propscope.components.segment import segment_text
+
+    used = {json.loads(line)["article_id"] for line in fixture.read_text(encoding="utf-8").splitlines() if line.strip()}
+    used |= SEEN_ARTICLES
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seen_keys = {key for r in rows if r["id"] in used for key in (r["title"], r["url"], r["text"][:200])}
+    rows = [r for r in rows if r["id"] not in used and len(r["text"].split()) >= MIN_WORDS]
+    random.Random(seed).shuffle(rows)
+    scorer = ClaimScorer.load(threads=1)
+    drawn: list[DrawnArticle] = []
+    current, total = 0, 0
+    for row in rows:
+        full = total >= TARGET_CLAIMS2 and len(drawn) >= MIN_ARTICLES2 if current == 0 else total >= TARGET_CLAIMS_DEV2
+        if full:
+            if current == block:
+                break
+            current, total, drawn = current + 1, 0, []
+        split = "ppn-test2" if current == 0 else f"ppn-dev{current + 1}"
+        keys = (row["title"], row["url"], row["text"][:200])
+        if any(key in seen_keys for key in keys):
+            continue
+        seen_keys.update(keys)
+        sentences, _ = segment_text(row["text"])
+        units = [row["text"][s.start : s.end] for s in sentences]
+        scores = scorer.score(units)
+        claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
+        if claims:
+            drawn.append(DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences]))
+            total += len(claims)
+    return drawn
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def records_from_labels(drawn: list[DrawnArticle], labels: str) -> list[dict[str, object]]:
+    """Fixture records for every claim unit of ``drawn``; ``labels`` must label each one exactly once."""
+    by_key: dict[tuple[int, int], list[str]] = {}
+    for line in labels.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        head, *fields = [part.strip() for part in line.split("|")]
+        name, unit, voice = head.split()
+        by_key[(int(name.removeprefix("A")), int(unit))] = [voice, *fields]
+    wanted = {(number, unit) for number, article in enumerate(drawn) for unit in article.claims}
+    if set(by_key) != wanted:
+        raise ValueError(f"labels do not match the claim units: missing {sorted(wanted - set(by_key))}, "
+                         f"extra {sorted(set(by_key) - wanted)}")
+    records: list[dict[str, object]] = []
+    for number, article in enumerate(drawn):
+        for unit in article.claims:
+            voice, speaker, alternatives, start = (by_key[(number, unit)] + ["", "", ""])[:4]
+            first = int(start) if start else max(0, unit - 2)
+            record: dict[str, object] = {"article_id": article.id, "unit": unit,
+                                         "sentence_span": list(article.spans[unit]),
+                                         "sentence_sha1": text_hash(article.units[unit]),
+                                         "context_spans": [list(span) for span in article.spans[first:unit]],
+                                         "speaker": speaker or None, "voice": voice, "split": article.split}
+            if alternatives:
+                record["speaker_alternatives"] = [a.strip() for a in alternatives.split(";") if a.strip()]
+            records.append(record)
+    return records
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m propscope.eval.ppn_attribution", description=__doc__.split("\n")[0])
     parser.add_argument("articles", type=Path, help="ppn/articles-en.jsonl")
     parser.add_argument("sheet", type=Path, help="where to write the annotation sheet")
+    parser.add_argument("--heldout2", type=Path, metavar="FIXTURE",
+                        help="draw the ppn-test2 articles, leaving out those of this fixture (ppn.jsonl)")
+    parser.add_argument("--dev", type=int, default=0, metavar="N",
+                        help="with --heldout2: the N-th block of development articles that follow (1: ppn-dev2)")
+    parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
+    drawn = draw_heldout2(args.articles, args.heldout2, block=args.dev) if args.heldout2 else draw(args.articles)
+    if args.labels:
+        records = records_from_labels(drawn, args.labels.read_text(encoding="utf-8"))
+        args.sheet.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        return 0
     lines = []
-    for number, article in enumerate(draw(args.articles)):
+    for number, article in enumerate(drawn):
         lines.append(f"=== A{number} {article.id} [{article.split}]")
         lines.extend(f"{'*' if i in article.claims else ' '}{i:3d} {unit}" for i, unit in enumerate(article.units))
     args.sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
