@@ -39,18 +39,30 @@ def read(path: Path, options: dict[str, Any]) -> Iterator[KBRecord | BadRow]:
             if not claim:
                 yield BadRow(line, "empty title")
                 continue
-            slug = url.rstrip("/").rsplit("/", 1)[-1]
-            yield KBRecord(
-                id=f"euvsdisinfo:{slug}",
-                claim=claim,
-                source=SOURCE,
-                importer=KIND,
-                rating="disinformation",
-                url=url,
-                date=clean(row.get("date")),
-                language="en",
-                keywords=split_list(row.get("keywords"), "+") + [
-                    f"country:{c}" for c in split_list(row.get("countries"), "+")
-                ],
+            yield case_record(
+                url,
+                claim,
+                clean(row.get("date")),
+                keywords=split_list(row.get("keywords"), "+"),
+                countries=split_list(row.get("countries"), "+"),
                 outlets=split_list(row.get("outlets"), "+"),
             )
+
+
+def case_record(
+    url: str, claim: str, date: str | None, keywords: list[str], countries: list[str], outlets: list[str]
+) -> KBRecord:
+    """One EUvsDisinfo case, from ``posts.csv`` or the site's listing: the id is the case page's slug,
+    so a case gets the same record from either and is never duplicated."""
+    return KBRecord(
+        id=f"euvsdisinfo:{url.rstrip('/').rsplit('/', 1)[-1]}",
+        claim=claim,
+        source=SOURCE,
+        importer=KIND,
+        rating="disinformation",
+        url=url,
+        date=date,
+        language="en",
+        keywords=keywords + [f"country:{c}" for c in countries],
+        outlets=outlets,
+    )

@@ -23,11 +23,10 @@ from datetime import datetime
 from typing import Any
 
 from propscope.kb.importers import clean
+from propscope.kb.importers.euvsdisinfo import case_record
 from propscope.kb.importers.fetching import FetchContext, body_bytes
 from propscope.kb.record import BadRow, KBRecord
 
-KIND = "euvsdisinfo"
-SOURCE = "EUvsDisinfo"
 BASE_URL = "https://euvsdisinfo.eu"
 DEFAULTS: dict[str, Any] = {"delay_s": 2.0, "per_page": 100, "max_pages": 10, "case_pages": False}
 _POST = "//*[contains(concat(' ', normalize-space(@class), ' '), ' disinfo-db-post ')]"
@@ -93,18 +92,13 @@ def _rows(html: bytes, where: str) -> Iterator[KBRecord | BadRow]:
         if not claim:
             yield BadRow(label, "a case without a title")
             continue
-        slug = url.rstrip("/").rsplit("/", 1)[-1]
-        countries = _list(_cell(post, "Country"))
-        yield KBRecord(
-            id=f"euvsdisinfo:{slug}",
-            claim=claim,
-            source=SOURCE,
-            importer=KIND,
-            rating="disinformation",
-            url=url,
-            date=_iso(clean(_cell(post, "Date").text_content()) if _cell(post, "Date") is not None else None),
-            language="en",
-            keywords=[f"country:{c}" for c in countries],
+        date_cell = _cell(post, "Date")
+        yield case_record(
+            url,
+            claim,
+            _iso(clean(date_cell.text_content())) if date_cell is not None else None,
+            keywords=[],
+            countries=_list(_cell(post, "Country")),
             outlets=_list(_cell(post, "Outlets")),
         )
 
