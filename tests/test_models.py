@@ -56,3 +56,56 @@ def test_windows_overlap_and_keep_character_offsets() -> None:
         if not special:
             assert text[start:end].lower() in text.lower()
             assert end > start
+
+
+def test_load_once_loads_two_models_at_once_and_each_once() -> None:
+    """Per-key locks: a slow load does not hold up another model's (the engine's prefetch thread loads
+    spaCy while the tagger loads and runs), and two threads asking for one model load it once."""
+    import threading
+
+    from propscope.models import cache
+
+    both_started = threading.Barrier(2, timeout=10)
+    calls: list[str] = []
+
+    def loader(name: str) -> str:
+        calls.append(name)
+        both_started.wait()  # with one lock over every load, the second loader never starts: BrokenBarrierError
+        return name
+
+    results: dict[str, str] = {}
+
+    def ask(kind: str) -> None:
+        results[kind] = cache.load_once(f"test-{kind}", None, lambda: loader(kind))
+
+    threads = [threading.Thread(target=ask, args=(kind,)) for kind in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results == {"a": "a", "b": "b"} and sorted(calls) == ["a", "b"]
+
+    again = [threading.Thread(target=ask, args=("a",)) for _ in range(4)]
+    for thread in again:
+        thread.start()
+    for thread in again:
+        thread.join(20)
+    assert sorted(calls) == ["a", "b"]  # loaded once, however many asked
+
+
+def test_first_analysis_prefetches_only_the_pipelines_models() -> None:
+    import threading
+
+    from propscope.engine import Analyzer
+    from propscope.models import cache
+    from propscope.options import EngineConfig, RunSettings
+
+    cache.clear()
+    analyzer = Analyzer(EngineConfig())
+    settings = RunSettings(components=["segment", "techniques"])
+    analyzer.analyze_text("The minister said that 40 percent of the budget went to defence.", settings)
+    for thread in threading.enumerate():
+        if thread.name == "propscope-prefetch":
+            thread.join(60)
+    kinds = {key[0] for key in cache._loaded}
+    assert "techniques" in kinds and "spacy" not in kinds and "kb" not in kinds

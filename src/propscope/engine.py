@@ -84,6 +84,7 @@ class Analyzer:
         if components is not None:
             self._components = {c.name: c for c in components}
         self._lock = threading.Lock()
+        self._prefetched = False
 
     # -- components ------------------------------------------------------------------------------
     @property
@@ -133,14 +134,14 @@ class Analyzer:
             "signature": pipeline.signature(settings),
         }
 
-    def warm(self) -> None:
-        """Load every model now (a server does this before it takes requests)."""
-        for component in self.components.values():
+    def warm(self, components: Iterable[Component] | None = None) -> None:
+        """Load every model now (a server does this before it takes requests); ``components``: only theirs."""
+        for component in self.components.values() if components is None else components:
             for attribute in ("model", "scorer"):
                 if hasattr(type(component), attribute):
                     getattr(component, attribute)
             if hasattr(component, "_knowledge_base"):
-                component._knowledge_base()
+                component._knowledge_base().prepare()
             if component.name == "attribution":
                 from propscope.components.attribution import load_nlp
 
@@ -154,7 +155,30 @@ class Analyzer:
         missing = self.missing(settings)
         if missing:
             raise ComponentUnavailable(f"component {missing[0]} cannot run here (its model or KB is not installed)")
-        return self.pipeline(settings).analyze(article, settings)
+        pipeline = self.pipeline(settings)
+        self._prefetch(pipeline)
+        return pipeline.analyze(article, settings)
+
+    def _prefetch(self, pipeline: Pipeline) -> None:
+        """At the first analysis, load the models of the later components in a background thread while
+        the first ones run: ONNX runs release the GIL, so spaCy and the KB load during the tagger's run
+        (the first article of a process waited for each in turn). Once per analyser; a model that the
+        pipeline reaches before the thread does is loaded once all the same (``load_once`` locks by key)."""
+        with self._lock:
+            if self._prefetched:
+                return
+            self._prefetched = True
+        later = list(reversed(pipeline.components[1:]))  # the last first: the first ones load on demand
+        if not later:
+            return
+
+        def run() -> None:
+            try:
+                self.warm(later)
+            except Exception:  # noqa: BLE001 - the analysis itself reports whatever fails to load
+                log.debug("prefetch failed", exc_info=True)
+
+        threading.Thread(target=run, name="propscope-prefetch", daemon=True).start()
 
     def analyze_text(
         self,
@@ -208,6 +232,7 @@ class Analyzer:
         # Built at the first document that passed ingest and the language gate, not before: a missing
         # file or a refused language is reported without importing a model's code (cli issue 14).
         pipeline = self.pipeline(settings)
+        self._prefetch(pipeline)
         missing = self.missing(settings)
         started = time.perf_counter()
         result = pipeline.run_batch([article for _, article in pending], settings)

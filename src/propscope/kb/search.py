@@ -198,6 +198,11 @@ class KnowledgeBase:
     def search(self, text: str, k: int = 5) -> list[Hit]:
         return self.search_many([text], k)[0]
 
+    def prepare(self) -> None:
+        """Build what the first search would build (the in-memory BM25 index), e.g. ahead of time."""
+        if self.settings.mode != "dense":
+            self.store.lexical_index(self.settings.field_weights)
+
     def search_many(self, texts: list[str], k: int = 5, vectors: np.ndarray | None = None) -> list[list[Hit]]:
         """Top ``k`` hits for each text; the dense part embeds all texts in one batch."""
         if not texts:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class KBStore:
         if schema != SCHEMA_VERSION:
             raise KnowledgeBaseError(f"{self.path} is not a propscope knowledge base of schema {SCHEMA_VERSION}")
         self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
 
     def close(self) -> None:
         self.conn.close()
@@ -280,6 +282,14 @@ class KBStore:
             raise KnowledgeBaseError(f"full-text search failed in {self.path}: {exc}") from exc
         return [(int(r), float(s)) for r, s in rows]
 
+    def lexical_index(self, weights: tuple[float, ...]) -> LexicalIndex:
+        """The in-memory BM25 index for ``weights``, built now if there is none or the KB changed."""
+        with self._lexical_lock:
+            index = self._lexical
+            if index is None or index.weights != tuple(weights) or not index.current():
+                index = self._lexical = LexicalIndex.build(self.conn, tuple(weights))
+            return index
+
     def lexical_search_many(
         self, queries: list[list[str]], limit: int, weights: tuple[float, float, float], per_statement: int = 100
     ) -> list[list[tuple[int, float]]]:
@@ -287,9 +297,7 @@ class KBStore:
         BM25 on FTS5's own tokens, built on first use and again after the KB changes); queries it cannot
         answer exactly (a word SQLite splits into a phrase) go to FTS5, in one SQL statement per
         ``per_statement`` queries (a UNION ALL of per-query FTS5 selects)."""
-        index = self._lexical
-        if index is None or index.weights != tuple(weights) or not index.current():
-            index = self._lexical = LexicalIndex.build(self.conn, tuple(weights))
+        index = self.lexical_index(weights)
         out: list[list[tuple[int, float]]] = [[] for _ in queries]
         asked = []
         for i, terms in enumerate(queries):

@@ -24,6 +24,7 @@ FINGERPRINT_LENGTH = 16  # hex characters kept: 64 bits tell model versions apar
 
 _lock = threading.RLock()
 _loaded: dict[tuple[Hashable, ...], Any] = {}
+_loading: dict[tuple[Hashable, ...], threading.Lock] = {}  # one lock per key while it loads
 _digests: dict[tuple[str, int, int], str] = {}
 
 
@@ -77,9 +78,17 @@ def load_once(kind: str, path: Path | None, loader: Callable[[], T], *extra: Has
     with _lock:
         if key in _loaded:
             return _loaded[key]  # type: ignore[no-any-return]
-        # Loading under the lock: two threads asking for the same model load it once, not twice.
+        key_lock = _loading.setdefault(key, threading.Lock())
+    # One lock per key: two threads asking for the same model load it once, not twice, while other
+    # models load at the same time (the engine's prefetch thread loads spaCy as the tagger runs).
+    with key_lock:
+        with _lock:
+            if key in _loaded:
+                return _loaded[key]  # type: ignore[no-any-return]
         value = loader()
-        _loaded[key] = value
+        with _lock:
+            _loaded[key] = value
+            _loading.pop(key, None)
         return value
 
 
@@ -93,4 +102,5 @@ def clear() -> None:
     """Forget every loaded object (tests; a long-lived process never needs it)."""
     with _lock:
         _loaded.clear()
+        _loading.clear()
         _digests.clear()
