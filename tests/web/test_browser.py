@@ -154,6 +154,29 @@ def test_analyse_read_tooltip_toggle_and_time_to_interactive(tab: Tab, site: Sit
     assert not tab.problems, tab.problems
 
 
+def select_words(page: Any, chunk: int, length: int) -> str:
+    """Select the first ``length`` characters of the ``chunk``-th plain text piece, as a mouse would."""
+    return str(page.evaluate("""([chunk, length]) => {
+        const node = document.querySelectorAll('.reading span[data-o]')[chunk].firstChild;
+        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(length, node.length));
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        return sel.toString();
+    }""", [chunk, length]))
+
+
+def highlighted(page: Any, number: str | None) -> str:
+    """The words of the text highlighted for span ``number`` (every mark that carries it)."""
+    assert number
+    return " ".join(str(page.evaluate(
+        "(n) => Array.from(document.querySelectorAll('.reading mark.hl')).filter(m => m.dataset.spans.split(' ').includes(n))"
+        ".map(m => m.textContent).join('')", number)).split())
+
+
+def technique_class(name: str) -> str:
+    return f"t{[t.name for t in TECHNIQUES].index(name)}"
+
+
 def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Site) -> None:
     page = tab.page
     sign_in(tab, site)
@@ -165,6 +188,7 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     spans.nth(1).get_by_role("button", name="Accept").click()
     page.wait_for_selector("ol.spanlist li >> text=accepted")
     spans.nth(2).locator("select").select_option("Doubt")
+    spans.nth(2).get_by_role("button", name="Relabel").click()
     page.wait_for_selector("ol.spanlist li >> text=relabelled as Doubt")
     claim = page.locator("tr.claim").first
     claim.get_by_role("button", name="Not check-worthy").click()
@@ -176,47 +200,59 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     page.locator("li[data-match]").first.get_by_role("button", name="Confirm match").click()
     page.wait_for_selector("li[data-match] >> text=confirmed")
     # add a missed span: select words of the first paragraph, pick a technique
-    page.evaluate("""() => {
-        const node = document.querySelector('.reading [data-o]').firstChild;
-        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(12, node.length));
-        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""")
+    select_words(page, 0, 12)
     page.locator("#ps-add").wait_for(state="visible")
     page.select_option("#ps-add-technique", "Slogans")
     page.click("#ps-add-go")
-    page.wait_for_selector("#ps-added li")
+    page.wait_for_selector("ol.spanlist li[data-added]")
+    added_words = " ".join(page.locator("ol.spanlist li[data-added] q").inner_text().split())
     # fix a span's boundaries: select other words, pick the span
-    page.evaluate("""() => {
-        const node = document.querySelectorAll('.reading [data-o]')[1].firstChild;
-        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(8, node.length));
-        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""")
+    relabelled = next(c["index"] for c in site.store.corrections(site.seeded[0]) if c["action"] == "relabel")
+    resized = page.locator(f"ol.spanlist li:not(.rejected):not([data-added]):not([data-index='{relabelled}'])").last.get_attribute("data-index")
+    new_words = select_words(page, 1, 8)
     page.locator("#ps-add").wait_for(state="visible")
-    page.select_option("#ps-resize-span", page.locator("ol.spanlist li").nth(3).get_attribute("data-index"))
+    page.select_option("#ps-resize-span", resized)
     page.click("#ps-resize-go")
     page.wait_for_selector("ol.spanlist li >> text=resized to")
+
+    def drawn() -> None:
+        """Each technique correction is in the text itself: the highlight's words and colour."""
+        added = page.locator("ol.spanlist li[data-added]")
+        assert added.count() == 1
+        assert added.get_attribute("data-t") == technique_class("Slogans")
+        assert highlighted(page, added.get_attribute("data-n")) == added_words
+        moved = page.locator(f"ol.spanlist li[data-index='{resized}']")
+        assert highlighted(page, moved.get_attribute("data-n")) == " ".join(new_words.split())
+        doubt = page.locator(f"ol.spanlist li[data-index='{relabelled}']")
+        assert doubt.get_attribute("data-t") == technique_class("Doubt")
+        assert highlighted(page, doubt.get_attribute("data-n"))  # still drawn, now in Doubt's colour
+        assert page.locator(f"mark.hl.{technique_class('Slogans')}").count() >= 1
+
+    drawn()  # at once, without a reload
 
     stored = site.store.corrections(site.seeded[0])
     assert sorted(c["action"] for c in stored) == ["accept", "add", "confirm", "not_checkworthy", "reject", "relabel", "resize", "speaker"]
     assert all(c["author"] == "rita" for c in stored)
 
     page.reload()
+    drawn()
     assert page.locator("ol.spanlist li.rejected").count() == 1
     assert page.locator("ol.spanlist li >> text=relabelled as Doubt").count() == 1
     assert page.locator("tr.claim.not-checkworthy").count() == 1
     assert page.locator("tr.claim td.who >> text=Maria Lopez").count() == 1
     assert page.locator("li[data-match] >> text=confirmed").count() == 1
-    assert page.locator("#ps-added li").count() == 1
     assert page.locator("ol.spanlist li >> text=resized to").count() == 1
     page.screenshot(path=str(site.shots / "article-reviewed.png"), full_page=True)
 
+    # undoing the added span takes its highlight out of the text at once
+    page.locator("ol.spanlist li[data-added]").get_by_role("button", name="Undo").click()
+    page.wait_for_function("() => !document.querySelector('ol.spanlist li[data-added]')")
+    assert page.locator(f"mark.hl.{technique_class('Slogans')}").count() == 0
     page.locator("ol.spanlist li.rejected").get_by_role("button", name="Undo").click()
     page.wait_for_function("() => !document.querySelector('ol.spanlist li.rejected')")
     page.reload()
     assert page.locator("ol.spanlist li.rejected").count() == 0
-    assert len(site.store.corrections(site.seeded[0])) == 7
+    assert len(site.store.corrections(site.seeded[0])) == 6
     assert not tab.problems, tab.problems
 
 

@@ -5,9 +5,10 @@ very markup of the self-contained HTML report (:class:`propscope.report.html._Ar
 same ``report.css`` and ``report.js``, served here as files so that the page's CSP allows scripts
 from ``'self'`` only.
 
-Sign-in: a token (``propscope token create``) is exchanged for a random session id in an HttpOnly,
-SameSite=Strict cookie; the token stays in the server's memory and is checked again on every
-request, so a revoked token stops working at once. Every POST carries the session's CSRF token (a
+Sign-in: a token (``propscope token create``) is exchanged for a signed session cookie (HttpOnly,
+SameSite=Strict; :mod:`propscope.web.sessions`) naming the token's row, checked again on every
+request, so a revoked token stops working at once, and any worker process or a restarted server
+reads the session. Every POST carries the session's CSRF token (a
 hidden form field, or the ``X-CSRF-Token`` header of the review script's fetches).
 """
 
@@ -17,7 +18,6 @@ import csv
 import io
 import json
 import secrets
-import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -38,8 +38,9 @@ from propscope.report.reliability import publisher_line, reliability_band
 from propscope.engine import Outcome
 from propscope.store import ArticleQuery, CorrectionRequest, StatsQuery
 from propscope.techniques import TECHNIQUES
-from propscope.web import charts
+from propscope.web import charts, review
 from propscope.web.assets import static_text
+from propscope.web.sessions import MAX_AGE_S, Session, SessionCodec, session_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,37 +55,11 @@ _templates = Environment(loader=PackageLoader("propscope.web", "templates"), aut
                          trim_blocks=True, lstrip_blocks=True)
 
 
-@dataclass
-class Session:
-    csrf: str
-    token: str | None = None
-
-
-class Sessions:
-    """Session id -> :class:`Session`, in this process' memory (one worker; a restart signs everyone out)."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Session] = {}
-        self._lock = threading.Lock()
-
-    def get_or_new(self, sid: str | None) -> tuple[str, Session]:
-        with self._lock:
-            if sid and sid in self._items:
-                return sid, self._items[sid]
-            sid = secrets.token_urlsafe(32)
-            self._items[sid] = Session(csrf=secrets.token_urlsafe(32))
-            return sid, self._items[sid]
-
-    def drop(self, sid: str) -> None:
-        with self._lock:
-            self._items.pop(sid, None)
-
-
-def _sessions(request: Request) -> Sessions:
+def _codec(request: Request) -> SessionCodec:
     app_state = request.app.state
     if not hasattr(app_state, "web_sessions"):
-        app_state.web_sessions = Sessions()
-    found: Sessions = app_state.web_sessions
+        app_state.web_sessions = SessionCodec(session_key(app_state.propscope.store.url))
+    found: SessionCodec = app_state.web_sessions
     return found
 
 
@@ -94,7 +69,6 @@ class Visit:
 
     request: Request
     state: AppState
-    sid: str
     session: Session
     who: Principal | None  # None: nobody may read without signing in
 
@@ -103,12 +77,12 @@ class Visit:
 
 
 def visit(request: Request, state: AppState = Depends(get_state)) -> Visit:
-    sid, session = _sessions(request).get_or_new(request.cookies.get(SESSION_COOKIE))
+    session = _codec(request).load(request.cookies.get(SESSION_COOKIE)) or Session.new()
     who: Principal | None = None
-    if session.token:
-        info = state.store.authenticate(session.token)
+    if session.token_id is not None:
+        info = next((t for t in state.store.tokens() if t.id == session.token_id), None)
         if info is None:  # revoked since sign-in
-            session.token = None
+            session = Session.new()
         else:
             who = Principal(info.name, info.role, info.id)
     if who is None and not state.config.tokens_required:
@@ -116,7 +90,7 @@ def visit(request: Request, state: AppState = Depends(get_state)) -> Visit:
     if who is not None:
         client = request.client.host if request.client else "unknown"
         state.limiter.check(f"token:{who.token_id}" if who.token_id is not None else f"addr:{client}")
-    return Visit(request, state, sid, session, who)
+    return Visit(request, state, session, who)
 
 
 def _check_csrf(v: Visit, sent: str | None) -> None:
@@ -129,8 +103,8 @@ def _finish(v: Visit, response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    response.set_cookie(SESSION_COOKIE, v.sid, httponly=True, samesite="strict", path="/",
-                        secure=v.request.url.scheme == "https")
+    response.set_cookie(SESSION_COOKIE, _codec(v.request).dump(v.session), httponly=True, samesite="strict", path="/",
+                        max_age=MAX_AGE_S, secure=v.request.url.scheme == "https")
     return response
 
 
@@ -181,12 +155,11 @@ async def login(v: Visit = Depends(visit)) -> Response:
     target = str(form.get("next", "/"))
     if not target.startswith("/") or target.startswith("//"):  # no open redirect
         target = "/"
-    if not token or v.state.store.authenticate(token) is None:
+    info = v.state.store.authenticate(token) if token else None
+    if info is None:
         return page(v, "login.html", status=401, next=target, message="Unknown or revoked token.")
-    # a fresh session id at sign-in: an id planted before it is worth nothing after
-    _sessions(v.request).drop(v.sid)
-    v.sid, v.session = _sessions(v.request).get_or_new(None)
-    v.session.token = token
+    # a fresh session (new CSRF token) at sign-in: a cookie planted before it is worth nothing after
+    v.session = Session.new(info.id)
     return _finish(v, RedirectResponse(target, status_code=303))
 
 
@@ -194,8 +167,7 @@ async def login(v: Visit = Depends(visit)) -> Response:
 async def logout(v: Visit = Depends(visit)) -> Response:
     form = await v.request.form()
     _check_csrf(v, str(form.get("csrf", "")))
-    _sessions(v.request).drop(v.sid)
-    v.sid, v.session = _sessions(v.request).get_or_new(None)
+    v.session = Session.new()
     return _finish(v, RedirectResponse("/", status_code=303))
 
 
@@ -309,14 +281,32 @@ def article_page(article_id: int, v: Visit = Depends(visit)) -> Response:
     if need is not None:
         return need
     try:
-        stored = _stored(v, article_id)
-        corrections = v.state.store.corrections(article_id)
+        stored, body, corrections = _reviewed_view(v, article_id)
     except PropscopeError as error:
         return _error_page(v, error)
-    view = _ArticleView("a1", stored.source or "", stored.article)
-    return page(v, "article.html", stored=stored, article=stored.article, body=view.render(), summary=_summary(stored.article),
+    return page(v, "article.html", stored=stored, article=stored.article, body=body, summary=_summary(stored.article),
                 corrections=_json_for_script(corrections), techniques=_json_for_script([[t.name, t.title] for t in TECHNIQUES]),
                 kb=_kb_coverage(v.state))
+
+
+def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, str, list[dict[str, Any]]]:
+    """The stored article, its text drawn with the corrections of its current analysis, and those corrections."""
+    stored = _stored(v, article_id)
+    corrections = review.of_analysis(v.state.store.corrections(article_id), stored.analysis["id"])
+    shown = review.reviewed(stored.article, corrections)
+    return stored, _ArticleView("a1", stored.source or "", shown.article, shown.added).render(), corrections
+
+
+@router.get("/articles/{article_id}/view")
+def article_view(article_id: int, v: Visit = Depends(visit)) -> Response:
+    """The article's markup and corrections as JSON: the review script redraws the text after a correction."""
+    if not v.can("reader"):
+        return _json_error(Unauthorized("sign in first"))
+    try:
+        _stored_article, body, corrections = _reviewed_view(v, article_id)
+    except PropscopeError as error:
+        return _json_error(error)
+    return _finish(v, JSONResponse({"html": body, "corrections": corrections}))
 
 
 _coverage_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
