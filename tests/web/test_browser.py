@@ -5,6 +5,7 @@ Screenshots go to ``$PROPSCOPE_SCREENSHOTS`` (default: the test's temporary fold
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -310,14 +311,62 @@ def test_what_the_cli_refuses_is_a_clear_error(tab: Tab, site: Site, tmp_path: P
     page.click("#analyse-submit")
     # the browser's own check refuses a non-URL; an ftp URL reaches the server and is refused there
     assert "http:// or https://" in page.locator("#analyse-error").inner_text()
-    upload = tmp_path / "data.pdf"
-    upload.write_bytes(b"%PDF-1.4")
-    page.set_input_files("#file", str(upload))
-    page.click("#analyse-submit")
-    assert "upload a .htm, .html, .txt file" in page.locator("#analyse-error").inner_text()
+    # what the page's script refuses before uploading: wrong type, empty, too large
+    for name, data, said in (("data.pdf", b"%PDF-1.4", "Upload a .csv, .htm, .html, .jsonl, .txt file (got \u201c.pdf\u201d)"),
+                             ("empty.jsonl", b"", "is empty"),
+                             ("huge.csv", b"text\n" + b"x" * (4 * 1024 * 1024), "this server takes files up to 3.9 MiB")):
+        (tmp_path / name).write_bytes(data)
+        page.set_input_files("#file", str(tmp_path / name))
+        page.click("#analyse-submit")
+        check = page.locator("#analyse-check")
+        check.wait_for(state="visible")
+        assert said in check.inner_text(), check.inner_text()
+        assert page.evaluate("document.activeElement.id") == "file"  # the keyboard is on the field to fix
+    page.screenshot(path=str(site.shots / "analyse-refused.png"))
+    # what the server refuses after reading the file: bad encoding, nothing in it
+    for name, data, said in (("latin1.csv", "text,outlet\n\"Caf\u00e9 au lait\",x\n".encode("latin-1"), "utf-8"),
+                             ("blank.jsonl", b"\n\n\n", "the upload holds no documents"),
+                             ("binary.jsonl", b"\xff\xfe\x00\x01\x80garbage", "not UTF-8")):
+        (tmp_path / name).write_bytes(data)
+        page.set_input_files("#file", str(tmp_path / name))
+        with page.expect_navigation():
+            page.click("#analyse-submit")
+        assert said in page.locator("#analyse-error").inner_text(), page.locator("#analyse-error").inner_text()
     # no token: the analyse form says to sign in, the review buttons are absent
     page.context.clear_cookies()
     page.goto(f"{site.url}/articles/{site.seeded[1]}")
     assert page.get_by_role("button", name="Reject").count() == 0
     assert page.locator("mark.hl").count() > 0
+    assert not tab.problems, tab.problems
+
+
+def test_a_batch_upload_shows_its_progress_and_links_its_articles(tab: Tab, site: Site, tmp_path: Path) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    paragraphs = article(400).split("\n\n")
+    records = [json.dumps({"text": paragraphs[i] + "\n\n" + paragraphs[i + 1], "title": f"Batch {i}", "outlet": "Batch Times"})
+               for i in range(3)]
+    records.insert(1, "{not json")
+    upload = tmp_path / "batch.jsonl"
+    upload.write_text("\n".join(records) + "\n", encoding="utf-8")
+    page.set_input_files("#file", str(upload))
+    with page.expect_navigation(timeout=120_000):
+        page.click("#analyse-submit")
+    assert re.search(r"/jobs/[^/]+$", page.url), page.url
+    page.evaluate("window.__samePage = true")  # gone if the page reloaded instead of updating itself
+    assert page.locator("#job-progress").get_attribute("max") == "4"
+    page.screenshot(path=str(site.shots / "job-running.png"))
+    page.locator("#job-finished").wait_for(state="visible", timeout=300_000)
+    assert page.evaluate("window.__samePage") is True
+    assert page.locator("#job-status").inner_text() == "done"
+    assert page.evaluate("document.getElementById('job-progress').value") == 4
+    assert page.locator("#job-done").inner_text() == "4" and page.locator("#job-failed").inner_text() == "1"
+    bad = page.locator("tr[data-index='1']")
+    assert "E108" in bad.inner_text() and "invalid JSON" in bad.inner_text()
+    links = page.locator("table.job-items td.res a")
+    assert links.count() == 3
+    page.screenshot(path=str(site.shots / "job-done.png"), full_page=True)
+    links.nth(2).click()
+    page.wait_for_url(re.compile(r"/articles/\d+$"))
+    assert page.locator("article.doc h2").first.inner_text() == "Batch 2"
     assert not tab.problems, tab.problems

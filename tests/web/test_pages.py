@@ -103,3 +103,27 @@ def test_the_report_and_the_web_page_share_one_script_and_stylesheet(site: tuple
     assert technique_css(with_base=True).startswith(httpx.get(url + "/static/report.css").text)
     assert httpx.get(url + "/static/techniques.css").text == technique_css()
     assert httpx.get(url + "/static/..%2Fapi.py").status_code == 404
+
+
+def test_uploads_the_cli_refuses_come_back_as_the_form_with_the_reason(site: tuple[str, str]) -> None:
+    """Without the page's script (which checks type, emptiness and size first) the server says the same."""
+    url, token = site
+    with httpx.Client(base_url=url, headers={"Accept": "text/html"}) as client:
+        client.post("/login", data={"token": token, "csrf": csrf_of(client.get("/login").text), "next": "/"})
+        csrf = csrf_of(client.get("/").text)
+        for name, data, said in (("data.pdf", b"%PDF-1.4", "upload a .csv, .htm, .html, .jsonl, .txt file (got '.pdf')"),
+                                 ("empty.jsonl", b"", "the upload holds no documents"),
+                                 ("blank.csv", b"\n\n", "no 'text' column in the header"),
+                                 ("latin1.csv", "text\n\"Caf\u00e9\"\n".encode("latin-1"), "unreadable header"),
+                                 ("bad.jsonl", b'{"title": "no text"}\n{oops\n', "the 'text' field is missing (1 more record")):
+            reply = client.post("/analyze", data={"csrf": csrf}, files={"file": (name, data)})
+            assert reply.status_code == 200, (name, reply.status_code)
+            error = re.search(r'<p class="error" role="alert" id="analyse-error">(.*?)</p>', reply.text, re.S)
+            assert error and said in error.group(1).replace("&#39;", "'"), (name, error and error.group(1))
+        # over the request limit: refused before the app reads it, as a page for a browser
+        reply = client.post("/analyze", data={"csrf": csrf}, files={"file": ("big.jsonl", b"x" * (4 * 1024 * 1024 + 1))})
+        assert reply.status_code == 413 and reply.headers["content-type"].startswith("text/html")
+        assert "E604" in reply.text and "split the file" in reply.text
+    # an API client still gets JSON
+    reply = httpx.post(url + "/v1/analyze", content=b"x" * (4 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
+    assert reply.status_code == 413 and reply.json()["code"] == "E604"

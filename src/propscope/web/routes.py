@@ -19,6 +19,7 @@ import io
 import json
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -26,8 +27,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from propscope.api.analysis import UPLOAD_KINDS, analyze_one, ingest_document, ingest_upload, store_outcome
-from propscope.api.schemas import CorrectionBody, Document
+from propscope.api.analysis import BATCH_KINDS, UPLOAD_KINDS, analyze_one, ingest_document, ingest_upload, store_outcome
+from propscope.api.routes.jobs import job_dict, submit_job, upload_documents
+from propscope.api.schemas import CorrectionBody, Document, Settings
 from propscope.api.security import RANK, Principal
 from propscope.api.state import AppState, get_state
 from propscope.errors import BadRequest, Forbidden, PropscopeError, Unauthorized
@@ -49,7 +51,8 @@ SESSION_COOKIE = "ps_session"
 # the legend bars' widths (style injection cannot run code).
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-STATIC = {"report.css": "text/css", "report.js": "text/javascript", "web.css": "text/css", "web.js": "text/javascript"}
+STATIC = {"report.css": "text/css", "report.js": "text/javascript", "web.css": "text/css", "web.js": "text/javascript",
+          "pages.js": "text/javascript"}
 
 _templates = Environment(loader=PackageLoader("propscope.web", "templates"), autoescape=select_autoescape(default=True),
                          trim_blocks=True, lstrip_blocks=True)
@@ -114,13 +117,10 @@ def page(v: Visit, template: str, status: int = 200, **context: Any) -> Response
     return _finish(v, HTMLResponse(body, status_code=status))
 
 
-def _error_page(v: Visit, error: PropscopeError, template: str = "error.html", **context: Any) -> Response:
+def _error_page(v: Visit, error: PropscopeError) -> Response:
     from propscope.api.errors import status_of
 
-    # a refused form comes back as the form (200, as form frameworks do) with the error in it;
-    # a missing page keeps its status
-    status = 200 if template != "error.html" else status_of(error)
-    return page(v, template, status=status, error=error, **context)
+    return page(v, "error.html", status=status_of(error), error=error)
 
 
 def _need(v: Visit, role: str) -> Response | None:
@@ -172,9 +172,19 @@ async def logout(v: Visit = Depends(visit)) -> Response:
 
 
 # -- analyse ------------------------------------------------------------------------------------
+# room for the form's other fields in a request of at most max_request_bytes
+_FORM_ROOM = 64 * 1024
+
+
+def _analyse_page(v: Visit, form: dict[str, str], error: PropscopeError | None = None) -> Response:
+    # a refused form comes back as the form (200, as form frameworks do) with the error in it
+    return page(v, "analyse.html", form=form, error=error, kinds=sorted(UPLOAD_KINDS | BATCH_KINDS),
+                upload_limit=max(1024, v.state.config.max_request_bytes - _FORM_ROOM))
+
+
 @router.get("/")
 def analyse_form(v: Visit = Depends(visit)) -> Response:
-    return page(v, "analyse.html", form={})
+    return _analyse_page(v, {})
 
 
 @router.post("/analyze")
@@ -188,9 +198,11 @@ async def analyse(v: Visit = Depends(visit)) -> Response:
     upload = form.get("file")
     try:
         filename = getattr(upload, "filename", "") or ""
+        if filename and Path(filename).suffix.lower() in BATCH_KINDS:
+            return _batch(v, filename, await upload.read())  # type: ignore[union-attr]
         if filename:
             data = await upload.read()  # type: ignore[union-attr]
-            (result, *_rest) = ingest_upload(v.state, filename, data, UPLOAD_KINDS)
+            (result, *_rest) = ingest_upload(v.state, filename, data, UPLOAD_KINDS | BATCH_KINDS)
             for key in ("title", "outlet", "date"):
                 if values[key] and result.article is not None:
                     setattr(result.article, key, values[key])
@@ -208,10 +220,62 @@ async def analyse(v: Visit = Depends(visit)) -> Response:
             raise outcome.error
         saved = store_outcome(v.state, outcome, settings)
     except PropscopeError as error:
-        return _error_page(v, error, "analyse.html", form=values)
+        return _analyse_page(v, values, error)
     if saved is None:
-        return _error_page(v, BadRequest("the analysis could not be stored"), "analyse.html", form=values)
+        return _analyse_page(v, values, BadRequest("the analysis could not be stored"))
     return _finish(v, RedirectResponse(f"/articles/{saved.article_id}", status_code=303))
+
+
+def _batch(v: Visit, filename: str, data: bytes) -> Response:
+    """A JSONL or CSV upload becomes a job of the API's job runner; the browser goes to its progress page."""
+    assert v.who is not None
+    documents, failed = upload_documents(v.state, filename, data)
+    if len(failed) == len(documents):  # nothing in it could be read: say why here, start no job
+        (_index, code, message), *rest = failed
+        more = f" ({len(rest)} more record{'s' if len(rest) != 1 else ''} could not be read either)" if rest else ""
+        raise _error_of_code(code)(f"{message}{more}")
+    job = submit_job(v.state, v.who, Settings(), documents, failed)
+    return _finish(v, RedirectResponse(f"/jobs/{quote(job['id'])}", status_code=303))
+
+
+def _error_of_code(code: str) -> type[PropscopeError]:
+    """The error class of a stored code (a job item keeps the code and message, not the exception)."""
+    todo: list[type[PropscopeError]] = [PropscopeError]
+    while todo:
+        cls = todo.pop()
+        if cls.code == code:
+            return cls
+        todo.extend(cls.__subclasses__())
+    return BadRequest
+
+
+def _job_of(v: Visit, job_id: str) -> Any:
+    assert v.who is not None
+    return v.state.store.job(job_id, None if v.who.is_admin else v.who.name)
+
+
+@router.get("/jobs/{job_id}")
+def job_page(job_id: str, v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reviewer")
+    if need is not None:
+        return need
+    try:
+        job = _job_of(v, job_id)
+        titles = {index: payload.get("title") for index, _source, payload in v.state.store.job_payloads(job_id)}
+    except PropscopeError as error:
+        return _error_page(v, error)
+    return page(v, "job.html", job=job_dict(job), titles=titles)
+
+
+@router.get("/jobs/{job_id}/progress")
+def job_progress(job_id: str, v: Visit = Depends(visit)) -> Response:
+    """The job's progress as the API's ``GET /v1/jobs/{id}`` gives it, for the page's script (session, not token)."""
+    if not v.can("reviewer"):
+        return _json_error(Unauthorized("sign in with a reviewer token"))
+    try:
+        return JSONResponse(job_dict(_job_of(v, job_id)))
+    except PropscopeError as error:
+        return _json_error(error)
 
 
 # -- articles -----------------------------------------------------------------------------------
