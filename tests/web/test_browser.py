@@ -80,16 +80,21 @@ class Tab:
     problems: list[str]  # console errors, page errors, requests to anywhere but the server
 
 
-@pytest.fixture
-def tab(browser: Any, site: Site) -> Iterator[Tab]:
+def open_tab(browser: Any, url: str) -> Iterator[Tab]:
+    """A fresh browser context on ``url`` that records console errors, page errors and outside requests."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(site.url) else None)
+    page.on("request", lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(url) else None)
     yield Tab(page, problems)
     context.close()
+
+
+@pytest.fixture
+def tab(browser: Any, site: Site) -> Iterator[Tab]:
+    yield from open_tab(browser, site.url)
 
 
 def sign_in(tab: Tab, site: Site) -> None:
@@ -369,4 +374,80 @@ def test_a_batch_upload_shows_its_progress_and_links_its_articles(tab: Tab, site
     links.nth(2).click()
     page.wait_for_url(re.compile(r"/articles/\d+$"))
     assert page.locator("article.doc h2").first.inner_text() == "Batch 2"
+    assert not tab.problems, tab.problems
+
+
+def tab_to(page: Any, condition: str, limit: int = 600) -> None:
+    """Press Tab until ``condition`` (JS over ``document.activeElement``, as ``el``) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({condition}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {condition}")
+
+
+def test_a_reviewer_corrects_with_the_keyboard_alone(tab: Tab, site: Site) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    page.goto(f"{site.url}/articles/{site.seeded[2]}")
+    # add a span: Tab to the text, select three words with Ctrl+Shift+Right, Enter opens the picker
+    tab_to(page, "el.matches('section.reading')")
+    for _ in range(3):
+        page.keyboard.press("Control+Shift+ArrowRight")
+    page.locator("#ps-add").wait_for(state="visible")
+    chosen = page.evaluate("window.getSelection().toString()")
+    assert len(chosen.split()) == 3, chosen
+    assert " ".join(chosen.split()) in page.locator("#ps-add-words").inner_text()
+    page.screenshot(path=str(site.shots / "article-keyboard-add.png"))
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "ps-add-technique"
+    slogans = [t.title for t in TECHNIQUES].index("Slogans")
+    for _ in range(slogans):  # the options follow the catalogue's order
+        page.keyboard.press("ArrowDown")
+    assert page.locator("#ps-add-technique").input_value() == "Slogans"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "ps-add-go"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ol.spanlist li[data-added]")
+    assert highlighted(page, page.locator("ol.spanlist li[data-added]").get_attribute("data-n")) == " ".join(chosen.split())
+    assert page.evaluate("document.activeElement.matches('section.reading')")  # back where the keyboard was
+
+    # Escape closes the picker and gives the text the focus back
+    page.keyboard.press("Shift+ArrowRight")
+    page.locator("#ps-add").wait_for(state="visible")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert page.locator("#ps-add").is_hidden()
+    assert page.evaluate("document.activeElement.matches('section.reading')")
+
+    # every span, claim and match action: Tab to its control, Enter
+    tab_to(page, "el.textContent === 'Accept' && el.closest('ol.spanlist li')")
+    index = page.evaluate("document.activeElement.closest('li').dataset.index")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"ol.spanlist li[data-index='{index}'] >> text=accepted")
+    assert page.evaluate("document.activeElement.textContent") == "Undo accept"  # the focus stays on the span
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => !document.querySelector(\"ol.spanlist li[data-index='{index}'] .ps-badge\")")
+    tab_to(page, "el.matches('ol.spanlist li select')")
+    index = page.evaluate("document.activeElement.closest('li').dataset.index")
+    page.keyboard.press("ArrowDown")  # arrowing through the closed select relabels nothing yet
+    page.wait_for_timeout(300)
+    assert not [c for c in site.store.corrections(site.seeded[2]) if c["action"] == "relabel"]
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Relabel"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"ol.spanlist li[data-index='{index}'] >> text=relabelled as")
+    page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+    tab_to(page, "el.textContent === 'Not check-worthy'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("tr.claim.not-checkworthy")
+    tab_to(page, "el.matches('tr.claim input')")
+    page.keyboard.type("Maria Lopez")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("tr.claim td.who >> text=Maria Lopez")
+    tab_to(page, "el.textContent === 'Confirm match'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li[data-match] >> text=confirmed")
+    actions = sorted(c["action"] for c in site.store.corrections(site.seeded[2]))
+    assert actions == ["add", "confirm", "not_checkworthy", "relabel", "speaker"], actions
     assert not tab.problems, tab.problems

@@ -127,3 +127,12 @@ def test_uploads_the_cli_refuses_come_back_as_the_form_with_the_reason(site: tup
     # an API client still gets JSON
     reply = httpx.post(url + "/v1/analyze", content=b"x" * (4 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
     assert reply.status_code == 413 and reply.json()["code"] == "E604"
+
+
+def test_the_time_plot_marks_a_gap_of_years_and_draws_no_line_across_it() -> None:
+    rows = [{"outlet": "A", "period": p, "articles": 1, "techniques_per_1000_words": v}
+            for p, v in (("2014-07-01", 5.0), ("2022-03-01", 2.0), ("2022-04-01", 3.0))]
+    svg = charts.lines(rows, "rate")
+    assert svg.count('class="axis-gap"') == 1
+    assert svg.count('class="series"') == 2  # 2014 alone, then 2022-03 to 2022-04
+    assert svg.count("<circle") == 3

@@ -431,7 +431,7 @@ class _ArticleView:
         position = {id(c): i for i, c in enumerate(article.claims)}
         rows = "".join(self.claim_row(n, c, position[id(c)]) for n, c in enumerate(claims, start=1))
         return (
-            f'<section class="claims">{heading}{note}<table class="claims-table">'
+            f'<section class="claims" id="{self.anchor}-claims">{heading}{note}<table class="claims-table">'
             '<colgroup><col class="c-n"><col class="c-claim"><col class="c-who"><col class="c-voice">'
             '<col class="c-score"><col class="c-match"></colgroup><thead><tr><th scope="col">#</th>'
             '<th scope="col">Claim</th><th scope="col">Who says it</th><th scope="col">Voice</th>'

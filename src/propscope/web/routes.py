@@ -303,15 +303,22 @@ def articles(v: Visit = Depends(visit)) -> Response:
 
     filters = {k: (params.get(k) or None) for k in ("outlet", "technique", "q")}
     offset = _int(params.get("offset"), 0, 0, 10_000_000)
+    sort = params.get("sort") if params.get("sort") in SORT_LABELS else "-date"
     try:
         found = v.state.store.list_articles(ArticleQuery(
             outlet=filters["outlet"], technique=filters["technique"], q=(filters["q"] or "")[:200] or None,
-            date_from=day("from"), date_to=day("to"), has_match=has_match, limit=50, offset=offset))
+            date_from=day("from"), date_to=day("to"), has_match=has_match, sort=sort, limit=50, offset=offset))
+        ran = charts.components_ran(v.state.store, [a["analysis"]["id"] for a in found["items"]])
     except PropscopeError as error:
         return _error_page(v, error)
-    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match")}
+    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match", "sort")}
     more = "&".join(f"{k}={quote(val)}" for k, val in query.items() if val)
-    return page(v, "articles.html", found=found, query=query, more=more, offset=offset, techniques=TECHNIQUES)
+    return page(v, "articles.html", found=found, query=query, more=more, offset=offset, techniques=TECHNIQUES,
+                ran=ran, sorts=SORT_LABELS, sort=sort)
+
+
+SORT_LABELS = {"-date": "newest first", "date": "oldest first", "-created": "last stored first", "outlet": "outlet",
+               "title": "title"}
 
 
 def _stored(v: Visit, article_id: int) -> Any:
@@ -329,6 +336,8 @@ def _summary(article: Any) -> dict[str, Any]:
         "top": [(t.title, technique_code(t.name), n) for t, n in top],
         "sentence_share": (with_technique / len(sentences)) if sentences else None,
         "matched": [(i, c) for i, c in enumerate(article.claims) if c.matches],
+        # "none" only where claims were looked for and compared with the KB
+        "matching_ran": article.has_run("claims") and article.has_run("matching"),
         "weakest": [(c.name, c.reliability, reliability_band(c.reliability)[0]) for c in weakest],
         "outlet": publisher_line(article),
     }
@@ -391,11 +400,17 @@ def _kb_coverage(state: AppState) -> dict[str, Any] | None:
 
 
 def _kb_stats(state: AppState) -> dict[str, Any] | None:
+    # the KB's own tables only: opening the whole KnowledgeBase would load its embedder (over 1 s)
+    # and delay the first article page of a fresh server
     try:
-        from propscope.api.routes.kb import _knowledge_base
+        from propscope.api.routes.kb import _kb_path
+        from propscope.kb.store import KBStore
 
-        with state.analysis_lock:
-            stats: dict[str, Any] = dict(_knowledge_base(state).store.stats())
+        store = KBStore(_kb_path(state), readonly=True)
+        try:
+            stats: dict[str, Any] = dict(store.stats())
+        finally:
+            store.close()
     except Exception:  # no KB on this server: the page says so
         return None
     stats.pop("path", None)
@@ -519,8 +534,10 @@ def dashboard(v: Visit = Depends(visit)) -> Response:
                 outlets=charts.bars([(r["outlet"] or "(no outlet)", r["techniques_per_1000_words"]) for r in by_outlet],
                                     "Technique spans per 1,000 words", link="/articles?outlet="),
                 over_time=charts.lines(by_month, "Technique spans per 1,000 words by month"),
-                known=charts.bars(extra["known"], "Stored claims matching it", integer=True),
-                bands=charts.bars(extra["bands"], "Citations", integer=True),
+                known=charts.bars(extra["known"], "Stored claims matching it", integer=True,
+                                  empty="No stored claim matches a known claim (or known-claim matching did not run)."),
+                bands=charts.bars(extra["bands"], "Citations", integer=True,
+                                  empty="No cited source with a rating is stored (or the source finder did not run)."),
                 n_articles=v.state.store.count_articles())
 
 
@@ -537,7 +554,7 @@ def kb_page(v: Visit = Depends(visit)) -> Response:
             from propscope.api.routes.kb import _knowledge_base
 
             with v.state.analysis_lock:
-                hits = [h.to_match() for h in _knowledge_base(v.state).search(q, k=10)]
+                hits = list(_knowledge_base(v.state).search(q, k=10))
         except PropscopeError as exc:
             error = exc
     return page(v, "kb.html", q=q, hits=hits, error=error, kb=_kb_coverage(v.state))

@@ -240,6 +240,13 @@
   function offer() {
     var found = selectionInText();
     if (!found) { closeAdder(); return false; }
+    // keep the selection's end and the picker below it in view, clear of the sticky header
+    var header = document.querySelector("header.page");
+    var clear = header ? header.getBoundingClientRect().bottom + 8 : 8;
+    if (found.box.bottom < clear || found.box.bottom > window.innerHeight - 160) {
+      window.scrollBy(0, found.box.bottom - clear - 120);
+      found = selectionInText();
+    }
     pending = { start: found.start, end: found.end };
     var words = found.text.replace(/\s+/g, " ").trim();
     picked.textContent = "\u201c" + (words.length > 80 ? words.slice(0, 79) + "\u2026" : words) + "\u201d";
