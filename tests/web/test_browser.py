@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,8 +210,10 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     select_words(page, 0, 12)
     page.locator("#ps-add").wait_for(state="visible")
     page.select_option("#ps-add-technique", "Slogans")
+    started = time.perf_counter()
     page.click("#ps-add-go")
     page.wait_for_selector("ol.spanlist li[data-added]")
+    print(f"an added span was saved and drawn {1000 * (time.perf_counter() - started):.0f} ms after the click")
     added_words = " ".join(page.locator("ol.spanlist li[data-added] q").inner_text().split())
     # fix a span's boundaries: select other words, pick the span
     relabelled = next(c["index"] for c in site.store.corrections(site.seeded[0]) if c["action"] == "relabel")

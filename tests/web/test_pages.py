@@ -136,3 +136,30 @@ def test_the_time_plot_marks_a_gap_of_years_and_draws_no_line_across_it() -> Non
     assert svg.count('class="axis-gap"') == 1
     assert svg.count('class="series"') == 2  # 2014 alone, then 2022-03 to 2022-04
     assert svg.count("<circle") == 3
+
+
+def test_the_page_shows_every_technique_correction_of_its_analysis_in_order() -> None:
+    from propscope.document import Article, TechniqueSpan
+    from propscope.web.review import ADDED_SCORE, of_analysis, reviewed
+
+    article = Article(text="Only traitors oppose the bill, the spokesman said.",
+                      techniques=[TechniqueSpan("Loaded_Language", 5, 13, 0.4), TechniqueSpan("Doubt", 14, 20, 0.3)])
+
+    def c(cid: int, action: str, index: int | None, after: dict | None, analysis: int = 1) -> dict:
+        return {"id": cid, "analysis_id": analysis, "target": "technique", "action": action, "index": index, "after": after}
+
+    corrections = [
+        c(1, "relabel", 0, {"technique": "Name_Calling,Labeling", "start": 5, "end": 13}),
+        c(2, "resize", 0, {"technique": "Loaded_Language", "start": 0, "end": 13}),  # after a relabel: both stand
+        c(3, "reject", 1, None),
+        c(4, "add", None, {"technique": "Slogans", "start": 31, "end": 50}),
+        c(5, "add", None, {"technique": "Slogans", "start": 40, "end": 999}),  # no longer fits the text
+        c(6, "resize", 1, {"technique": "Doubt", "start": 0, "end": 4}, analysis=2),  # another analysis' position
+    ]
+    shown = reviewed(article, of_analysis(corrections, 1))
+    first, second, added = shown.article.techniques
+    assert (first.technique, first.start, first.end) == ("Name_Calling,Labeling", 0, 13)
+    assert (second.technique, second.start, second.end) == ("Doubt", 14, 20)  # rejected: the page's script hides it
+    assert (added.technique, added.start, added.end, added.score) == ("Slogans", 31, 50, ADDED_SCORE)
+    assert shown.added == {2: 4}
+    assert [s.start for s in article.techniques] == [5, 14]  # the stored analysis is not changed

@@ -464,16 +464,6 @@ def _cell(value: str) -> str:
 
 
 # -- review ---------------------------------------------------------------------------------------
-@router.get("/articles/{article_id}/corrections")
-def corrections(article_id: int, v: Visit = Depends(visit)) -> Response:
-    if not v.can("reader"):
-        return JSONResponse({"code": Unauthorized.code, "message": "sign in first"}, status_code=401)
-    try:
-        return JSONResponse(v.state.store.corrections(article_id))
-    except PropscopeError as error:
-        return _json_error(error)
-
-
 def _json_error(error: PropscopeError) -> Response:
     from propscope.api.errors import status_of
 
