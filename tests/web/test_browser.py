@@ -423,8 +423,21 @@ def test_a_reviewer_corrects_with_the_keyboard_alone(tab: Tab, site: Site) -> No
     assert page.locator("#ps-add").is_hidden()
     assert page.evaluate("document.activeElement.matches('section.reading')")
 
+    # resize: the same selection keys, then the picker's span list and its button
+    page.keyboard.press("Control+Shift+ArrowRight")
+    page.locator("#ps-add").wait_for(state="visible")
+    page.keyboard.press("Enter")
+    for _ in range(2):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "ps-resize-span"
+    moved = page.locator("#ps-resize-span").input_value()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "ps-resize-go"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"ol.spanlist li[data-index='{moved}'] >> text=resized to")
+
     # every span, claim and match action: Tab to its control, Enter
-    tab_to(page, "el.textContent === 'Accept' && el.closest('ol.spanlist li')")
+    tab_to(page, "el.textContent === 'Accept' && el.closest('ol.spanlist li') && !el.closest('li').querySelector('.ps-badge')")
     index = page.evaluate("document.activeElement.closest('li').dataset.index")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"ol.spanlist li[data-index='{index}'] >> text=accepted")
@@ -452,5 +465,5 @@ def test_a_reviewer_corrects_with_the_keyboard_alone(tab: Tab, site: Site) -> No
     page.keyboard.press("Enter")
     page.wait_for_selector("li[data-match] >> text=confirmed")
     actions = sorted(c["action"] for c in site.store.corrections(site.seeded[2]))
-    assert actions == ["add", "confirm", "not_checkworthy", "relabel", "speaker"], actions
+    assert actions == ["add", "confirm", "not_checkworthy", "relabel", "resize", "speaker"], actions
     assert not tab.problems, tab.problems
