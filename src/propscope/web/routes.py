@@ -367,6 +367,9 @@ def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, str, list[dict[str, 
     stored = _stored(v, article_id)
     corrections = review.of_analysis(v.state.store.corrections(article_id), stored.analysis["id"])
     shown = review.reviewed(stored.article, corrections)
+    if not (shown.article.title or "").strip():  # a heading a reader recognises, not the source "text"
+        words = shown.article.text.split()
+        shown.article.title = "Untitled: \u201c" + " ".join(words[:12]) + ("\u2026" if len(words) > 12 else "") + "\u201d"
     return stored, _ArticleView("a1", stored.source or "", shown.article, shown.added).render(), corrections
 
 
