@@ -67,7 +67,7 @@ def lines(rows: list[dict[str, Any]], unit: str, *, top: int = 6) -> str:
            'xmlns="http://www.w3.org/2000/svg">',
            f'<line x1="{left}" y1="{10 + plot_h}" x2="{left + plot_w}" y2="{10 + plot_h}" stroke="#999"/>',
            f'<line x1="{left}" y1="10" x2="{left}" y2="{10 + plot_h}" stroke="#999"/>',
-           f'<text x="{left - 6}" y="16" text-anchor="end" font-size="11">{most:.0f}</text>',
+           f'<text x="{left - 6}" y="16" text-anchor="end" font-size="11">{f"{most:.1f}" if most < 10 else f"{most:.0f}"}</text>',
            f'<text x="{left - 6}" y="{10 + plot_h}" text-anchor="end" font-size="11">0</text>']
     # periods are evenly spaced; where years pass between two of them the axis says so and no line crosses
     breaks = _gaps(periods)
