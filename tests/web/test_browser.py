@@ -5,9 +5,11 @@ Screenshots go to ``$PROPSCOPE_SCREENSHOTS`` (default: the test's temporary fold
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,16 +81,21 @@ class Tab:
     problems: list[str]  # console errors, page errors, requests to anywhere but the server
 
 
-@pytest.fixture
-def tab(browser: Any, site: Site) -> Iterator[Tab]:
+def open_tab(browser: Any, url: str) -> Iterator[Tab]:
+    """A fresh browser context on ``url`` that records console errors, page errors and outside requests."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(site.url) else None)
+    page.on("request", lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(url) else None)
     yield Tab(page, problems)
     context.close()
+
+
+@pytest.fixture
+def tab(browser: Any, site: Site) -> Iterator[Tab]:
+    yield from open_tab(browser, site.url)
 
 
 def sign_in(tab: Tab, site: Site) -> None:
@@ -154,6 +161,29 @@ def test_analyse_read_tooltip_toggle_and_time_to_interactive(tab: Tab, site: Sit
     assert not tab.problems, tab.problems
 
 
+def select_words(page: Any, chunk: int, length: int) -> str:
+    """Select the first ``length`` characters of the ``chunk``-th plain text piece, as a mouse would."""
+    return str(page.evaluate("""([chunk, length]) => {
+        const node = document.querySelectorAll('.reading span[data-o]')[chunk].firstChild;
+        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(length, node.length));
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        return sel.toString();
+    }""", [chunk, length]))
+
+
+def highlighted(page: Any, number: str | None) -> str:
+    """The words of the text highlighted for span ``number`` (every mark that carries it)."""
+    assert number
+    return " ".join(str(page.evaluate(
+        "(n) => Array.from(document.querySelectorAll('.reading mark.hl')).filter(m => m.dataset.spans.split(' ').includes(n))"
+        ".map(m => m.textContent).join('')", number)).split())
+
+
+def technique_class(name: str) -> str:
+    return f"t{[t.name for t in TECHNIQUES].index(name)}"
+
+
 def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Site) -> None:
     page = tab.page
     sign_in(tab, site)
@@ -165,6 +195,7 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     spans.nth(1).get_by_role("button", name="Accept").click()
     page.wait_for_selector("ol.spanlist li >> text=accepted")
     spans.nth(2).locator("select").select_option("Doubt")
+    spans.nth(2).get_by_role("button", name="Relabel").click()
     page.wait_for_selector("ol.spanlist li >> text=relabelled as Doubt")
     claim = page.locator("tr.claim").first
     claim.get_by_role("button", name="Not check-worthy").click()
@@ -176,47 +207,61 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     page.locator("li[data-match]").first.get_by_role("button", name="Confirm match").click()
     page.wait_for_selector("li[data-match] >> text=confirmed")
     # add a missed span: select words of the first paragraph, pick a technique
-    page.evaluate("""() => {
-        const node = document.querySelector('.reading [data-o]').firstChild;
-        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(12, node.length));
-        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""")
+    select_words(page, 0, 12)
     page.locator("#ps-add").wait_for(state="visible")
     page.select_option("#ps-add-technique", "Slogans")
+    started = time.perf_counter()
     page.click("#ps-add-go")
-    page.wait_for_selector("#ps-added li")
+    page.wait_for_selector("ol.spanlist li[data-added]")
+    print(f"an added span was saved and drawn {1000 * (time.perf_counter() - started):.0f} ms after the click")
+    added_words = " ".join(page.locator("ol.spanlist li[data-added] q").inner_text().split())
     # fix a span's boundaries: select other words, pick the span
-    page.evaluate("""() => {
-        const node = document.querySelectorAll('.reading [data-o]')[1].firstChild;
-        const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, Math.min(8, node.length));
-        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-        document.querySelector('.reading').dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""")
+    relabelled = next(c["index"] for c in site.store.corrections(site.seeded[0]) if c["action"] == "relabel")
+    resized = page.locator(f"ol.spanlist li:not(.rejected):not([data-added]):not([data-index='{relabelled}'])").last.get_attribute("data-index")
+    new_words = select_words(page, 1, 8)
     page.locator("#ps-add").wait_for(state="visible")
-    page.select_option("#ps-resize-span", page.locator("ol.spanlist li").nth(3).get_attribute("data-index"))
+    page.select_option("#ps-resize-span", resized)
     page.click("#ps-resize-go")
     page.wait_for_selector("ol.spanlist li >> text=resized to")
+
+    def drawn() -> None:
+        """Each technique correction is in the text itself: the highlight's words and colour."""
+        added = page.locator("ol.spanlist li[data-added]")
+        assert added.count() == 1
+        assert added.get_attribute("data-t") == technique_class("Slogans")
+        assert highlighted(page, added.get_attribute("data-n")) == added_words
+        moved = page.locator(f"ol.spanlist li[data-index='{resized}']")
+        assert highlighted(page, moved.get_attribute("data-n")) == " ".join(new_words.split())
+        doubt = page.locator(f"ol.spanlist li[data-index='{relabelled}']")
+        assert doubt.get_attribute("data-t") == technique_class("Doubt")
+        assert highlighted(page, doubt.get_attribute("data-n"))  # still drawn, now in Doubt's colour
+        assert page.locator(f"mark.hl.{technique_class('Slogans')}").count() >= 1
+
+    drawn()  # at once, without a reload
 
     stored = site.store.corrections(site.seeded[0])
     assert sorted(c["action"] for c in stored) == ["accept", "add", "confirm", "not_checkworthy", "reject", "relabel", "resize", "speaker"]
     assert all(c["author"] == "rita" for c in stored)
 
     page.reload()
+    drawn()
     assert page.locator("ol.spanlist li.rejected").count() == 1
     assert page.locator("ol.spanlist li >> text=relabelled as Doubt").count() == 1
     assert page.locator("tr.claim.not-checkworthy").count() == 1
     assert page.locator("tr.claim td.who >> text=Maria Lopez").count() == 1
     assert page.locator("li[data-match] >> text=confirmed").count() == 1
-    assert page.locator("#ps-added li").count() == 1
     assert page.locator("ol.spanlist li >> text=resized to").count() == 1
     page.screenshot(path=str(site.shots / "article-reviewed.png"), full_page=True)
 
+    # undoing the added span takes its highlight out of the text at once
+    page.locator("ol.spanlist li[data-added]").get_by_role("button", name="Undo").click()
+    page.wait_for_function("() => !document.querySelector('ol.spanlist li[data-added]')")
+    assert page.locator(f"mark.hl.{technique_class('Slogans')}").count() == 0
     page.locator("ol.spanlist li.rejected").get_by_role("button", name="Undo").click()
     page.wait_for_function("() => !document.querySelector('ol.spanlist li.rejected')")
     page.reload()
     assert page.locator("ol.spanlist li.rejected").count() == 0
-    assert len(site.store.corrections(site.seeded[0])) == 7
+    assert len(site.store.corrections(site.seeded[0])) == 6
     assert not tab.problems, tab.problems
 
 
@@ -274,14 +319,151 @@ def test_what_the_cli_refuses_is_a_clear_error(tab: Tab, site: Site, tmp_path: P
     page.click("#analyse-submit")
     # the browser's own check refuses a non-URL; an ftp URL reaches the server and is refused there
     assert "http:// or https://" in page.locator("#analyse-error").inner_text()
-    upload = tmp_path / "data.pdf"
-    upload.write_bytes(b"%PDF-1.4")
-    page.set_input_files("#file", str(upload))
-    page.click("#analyse-submit")
-    assert "upload a .htm, .html, .txt file" in page.locator("#analyse-error").inner_text()
+    # what the page's script refuses before uploading: wrong type, empty, too large
+    for name, data, said in (("data.pdf", b"%PDF-1.4", "Upload a .csv, .htm, .html, .jsonl, .txt file (got \u201c.pdf\u201d)"),
+                             ("empty.jsonl", b"", "is empty"),
+                             ("huge.csv", b"text\n" + b"x" * (4 * 1024 * 1024), "this server takes files up to 3.9 MiB")):
+        (tmp_path / name).write_bytes(data)
+        page.set_input_files("#file", str(tmp_path / name))
+        page.click("#analyse-submit")
+        check = page.locator("#analyse-check")
+        check.wait_for(state="visible")
+        assert said in check.inner_text(), check.inner_text()
+        assert page.evaluate("document.activeElement.id") == "file"  # the keyboard is on the field to fix
+    page.screenshot(path=str(site.shots / "analyse-refused.png"))
+    # what the server refuses after reading the file: bad encoding, nothing in it
+    for name, data, said in (("latin1.csv", "text,outlet\n\"Caf\u00e9 au lait\",x\n".encode("latin-1"), "utf-8"),
+                             ("blank.jsonl", b"\n\n\n", "the upload holds no documents"),
+                             ("binary.jsonl", b"\xff\xfe\x00\x01\x80garbage", "not UTF-8")):
+        (tmp_path / name).write_bytes(data)
+        page.set_input_files("#file", str(tmp_path / name))
+        with page.expect_navigation():
+            page.click("#analyse-submit")
+        assert said in page.locator("#analyse-error").inner_text(), page.locator("#analyse-error").inner_text()
     # no token: the analyse form says to sign in, the review buttons are absent
     page.context.clear_cookies()
     page.goto(f"{site.url}/articles/{site.seeded[1]}")
     assert page.get_by_role("button", name="Reject").count() == 0
     assert page.locator("mark.hl").count() > 0
+    assert not tab.problems, tab.problems
+
+
+def test_a_batch_upload_shows_its_progress_and_links_its_articles(tab: Tab, site: Site, tmp_path: Path) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    paragraphs = article(400).split("\n\n")
+    records = [json.dumps({"text": paragraphs[i] + "\n\n" + paragraphs[i + 1], "title": f"Batch {i}", "outlet": "Batch Times"})
+               for i in range(3)]
+    records.insert(1, "{not json")
+    upload = tmp_path / "batch.jsonl"
+    upload.write_text("\n".join(records) + "\n", encoding="utf-8")
+    page.set_input_files("#file", str(upload))
+    with page.expect_navigation(timeout=120_000):
+        page.click("#analyse-submit")
+    assert re.search(r"/jobs/[^/]+$", page.url), page.url
+    page.evaluate("window.__samePage = true")  # gone if the page reloaded instead of updating itself
+    assert page.locator("#job-progress").get_attribute("max") == "4"
+    page.screenshot(path=str(site.shots / "job-running.png"))
+    page.locator("#job-finished").wait_for(state="visible", timeout=300_000)
+    assert page.evaluate("window.__samePage") is True
+    assert page.locator("#job-status").inner_text() == "done"
+    assert page.evaluate("document.getElementById('job-progress').value") == 4
+    assert page.locator("#job-done").inner_text() == "4" and page.locator("#job-failed").inner_text() == "1"
+    bad = page.locator("tr[data-index='1']")
+    assert "E108" in bad.inner_text() and "invalid JSON" in bad.inner_text()
+    links = page.locator("table.job-items td.res a")
+    assert links.count() == 3
+    page.screenshot(path=str(site.shots / "job-done.png"), full_page=True)
+    links.nth(2).click()
+    page.wait_for_url(re.compile(r"/articles/\d+$"))
+    assert page.locator("article.doc h2").first.inner_text() == "Batch 2"
+    assert not tab.problems, tab.problems
+
+
+def tab_to(page: Any, condition: str, limit: int = 600) -> None:
+    """Press Tab until ``condition`` (JS over ``document.activeElement``, as ``el``) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({condition}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {condition}")
+
+
+def test_a_reviewer_corrects_with_the_keyboard_alone(tab: Tab, site: Site) -> None:
+    page = tab.page
+    sign_in(tab, site)
+    page.goto(f"{site.url}/articles/{site.seeded[2]}")
+    # add a span: Tab to the text, select three words with Ctrl+Shift+Right, Enter opens the picker
+    tab_to(page, "el.matches('section.reading')")
+    for _ in range(3):
+        page.keyboard.press("Control+Shift+ArrowRight")
+    page.locator("#ps-add").wait_for(state="visible")
+    chosen = page.evaluate("window.getSelection().toString()")
+    assert len(chosen.split()) == 3, chosen
+    assert " ".join(chosen.split()) in page.locator("#ps-add-words").inner_text()
+    page.screenshot(path=str(site.shots / "article-keyboard-add.png"))
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "ps-add-technique"
+    slogans = [t.title for t in TECHNIQUES].index("Slogans")
+    for _ in range(slogans):  # the options follow the catalogue's order
+        page.keyboard.press("ArrowDown")
+    assert page.locator("#ps-add-technique").input_value() == "Slogans"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "ps-add-go"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ol.spanlist li[data-added]")
+    assert highlighted(page, page.locator("ol.spanlist li[data-added]").get_attribute("data-n")) == " ".join(chosen.split())
+    assert page.evaluate("document.activeElement.matches('section.reading')")  # back where the keyboard was
+
+    # Escape closes the picker and gives the text the focus back
+    page.keyboard.press("Shift+ArrowRight")
+    page.locator("#ps-add").wait_for(state="visible")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert page.locator("#ps-add").is_hidden()
+    assert page.evaluate("document.activeElement.matches('section.reading')")
+
+    # resize: the same selection keys, then the picker's span list and its button
+    page.keyboard.press("Control+Shift+ArrowRight")
+    page.locator("#ps-add").wait_for(state="visible")
+    page.keyboard.press("Enter")
+    for _ in range(2):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "ps-resize-span"
+    moved = page.locator("#ps-resize-span").input_value()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "ps-resize-go"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"ol.spanlist li[data-index='{moved}'] >> text=resized to")
+
+    # every span, claim and match action: Tab to its control, Enter
+    tab_to(page, "el.textContent === 'Accept' && el.closest('ol.spanlist li') && !el.closest('li').querySelector('.ps-badge')")
+    index = page.evaluate("document.activeElement.closest('li').dataset.index")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"ol.spanlist li[data-index='{index}'] >> text=accepted")
+    assert page.evaluate("document.activeElement.textContent") == "Undo accept"  # the focus stays on the span
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => !document.querySelector(\"ol.spanlist li[data-index='{index}'] .ps-badge\")")
+    tab_to(page, "el.matches('ol.spanlist li select')")
+    index = page.evaluate("document.activeElement.closest('li').dataset.index")
+    page.keyboard.press("ArrowDown")  # arrowing through the closed select relabels nothing yet
+    page.wait_for_timeout(300)
+    assert not [c for c in site.store.corrections(site.seeded[2]) if c["action"] == "relabel"]
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Relabel"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"ol.spanlist li[data-index='{index}'] >> text=relabelled as")
+    page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+    tab_to(page, "el.textContent === 'Not check-worthy'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("tr.claim.not-checkworthy")
+    tab_to(page, "el.matches('tr.claim input')")
+    page.keyboard.type("Maria Lopez")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("tr.claim td.who >> text=Maria Lopez")
+    tab_to(page, "el.textContent === 'Confirm match'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li[data-match] >> text=confirmed")
+    actions = sorted(c["action"] for c in site.store.corrections(site.seeded[2]))
+    assert actions == ["add", "confirm", "not_checkworthy", "relabel", "resize", "speaker"], actions
     assert not tab.problems, tab.problems

@@ -103,3 +103,63 @@ def test_the_report_and_the_web_page_share_one_script_and_stylesheet(site: tuple
     assert technique_css(with_base=True).startswith(httpx.get(url + "/static/report.css").text)
     assert httpx.get(url + "/static/techniques.css").text == technique_css()
     assert httpx.get(url + "/static/..%2Fapi.py").status_code == 404
+
+
+def test_uploads_the_cli_refuses_come_back_as_the_form_with_the_reason(site: tuple[str, str]) -> None:
+    """Without the page's script (which checks type, emptiness and size first) the server says the same."""
+    url, token = site
+    with httpx.Client(base_url=url, headers={"Accept": "text/html"}) as client:
+        client.post("/login", data={"token": token, "csrf": csrf_of(client.get("/login").text), "next": "/"})
+        csrf = csrf_of(client.get("/").text)
+        for name, data, said in (("data.pdf", b"%PDF-1.4", "upload a .csv, .htm, .html, .jsonl, .txt file (got '.pdf')"),
+                                 ("empty.jsonl", b"", "the upload holds no documents"),
+                                 ("blank.csv", b"\n\n", "no 'text' column in the header"),
+                                 ("latin1.csv", "text\n\"Caf\u00e9\"\n".encode("latin-1"), "unreadable header"),
+                                 ("bad.jsonl", b'{"title": "no text"}\n{oops\n', "the 'text' field is missing (1 more record")):
+            reply = client.post("/analyze", data={"csrf": csrf}, files={"file": (name, data)})
+            assert reply.status_code == 200, (name, reply.status_code)
+            error = re.search(r'<p class="error" role="alert" id="analyse-error">(.*?)</p>', reply.text, re.S)
+            assert error and said in error.group(1).replace("&#39;", "'"), (name, error and error.group(1))
+        # over the request limit: refused before the app reads it, as a page for a browser
+        reply = client.post("/analyze", data={"csrf": csrf}, files={"file": ("big.jsonl", b"x" * (4 * 1024 * 1024 + 1))})
+        assert reply.status_code == 413 and reply.headers["content-type"].startswith("text/html")
+        assert "E604" in reply.text and "split the file" in reply.text
+    # an API client still gets JSON
+    reply = httpx.post(url + "/v1/analyze", content=b"x" * (4 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"})
+    assert reply.status_code == 413 and reply.json()["code"] == "E604"
+
+
+def test_the_time_plot_marks_a_gap_of_years_and_draws_no_line_across_it() -> None:
+    rows = [{"outlet": "A", "period": p, "articles": 1, "techniques_per_1000_words": v}
+            for p, v in (("2014-07-01", 5.0), ("2022-03-01", 2.0), ("2022-04-01", 3.0))]
+    svg = charts.lines(rows, "rate")
+    assert svg.count('class="axis-gap"') == 1
+    assert svg.count('class="series"') == 2  # 2014 alone, then 2022-03 to 2022-04
+    assert svg.count("<circle") == 3
+
+
+def test_the_page_shows_every_technique_correction_of_its_analysis_in_order() -> None:
+    from propscope.document import Article, TechniqueSpan
+    from propscope.web.review import ADDED_SCORE, of_analysis, reviewed
+
+    article = Article(text="Only traitors oppose the bill, the spokesman said.",
+                      techniques=[TechniqueSpan("Loaded_Language", 5, 13, 0.4), TechniqueSpan("Doubt", 14, 20, 0.3)])
+
+    def c(cid: int, action: str, index: int | None, after: dict | None, analysis: int = 1) -> dict:
+        return {"id": cid, "analysis_id": analysis, "target": "technique", "action": action, "index": index, "after": after}
+
+    corrections = [
+        c(1, "relabel", 0, {"technique": "Name_Calling,Labeling", "start": 5, "end": 13}),
+        c(2, "resize", 0, {"technique": "Loaded_Language", "start": 0, "end": 13}),  # after a relabel: both stand
+        c(3, "reject", 1, None),
+        c(4, "add", None, {"technique": "Slogans", "start": 31, "end": 50}),
+        c(5, "add", None, {"technique": "Slogans", "start": 40, "end": 999}),  # no longer fits the text
+        c(6, "resize", 1, {"technique": "Doubt", "start": 0, "end": 4}, analysis=2),  # another analysis' position
+    ]
+    shown = reviewed(article, of_analysis(corrections, 1))
+    first, second, added = shown.article.techniques
+    assert (first.technique, first.start, first.end) == ("Name_Calling,Labeling", 0, 13)
+    assert (second.technique, second.start, second.end) == ("Doubt", 14, 20)  # rejected: the page's script hides it
+    assert (added.technique, added.start, added.end, added.score) == ("Slogans", 31, 50, ADDED_SCORE)
+    assert shown.added == {2: 4}
+    assert [s.start for s in article.techniques] == [5, 14]  # the stored analysis is not changed

@@ -109,7 +109,7 @@ class BodyLimit:
                 except ValueError:
                     declared = 0
                 if declared > self.limit:
-                    await _too_large(send, self.limit)
+                    await _too_large(scope, send, self.limit)
                     return
         if any(name == b"content-length" for name, _ in scope.get("headers", [])):
             await self.app(scope, receive, send)
@@ -124,7 +124,7 @@ class BodyLimit:
             chunks.append(message.get("body", b""))
             received += len(chunks[-1])
             if received > self.limit:
-                await _too_large(send, self.limit)
+                await _too_large(scope, send, self.limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -141,10 +141,19 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
     import json
 
-    body = json.dumps({"code": RequestTooLarge.code, "message": f"the request body is over {limit} bytes"}).encode()
+    message = f"the request body is over {limit} bytes"
+    accept = b"".join(value for name, value in scope.get("headers", []) if name == b"accept")
+    if b"text/html" in accept:  # a browser's form post (the web app's upload without its script): a page
+        body = (f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>propscope: too large</title>'
+                f'<h1>Too large</h1><p role="alert"><strong>{RequestTooLarge.code}</strong> {message}: split the file '
+                f'into smaller ones.</p><p><a href="/">Back to the analyse page</a></p></html>').encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps({"code": RequestTooLarge.code, "message": message}).encode()
+        kind = b"application/json"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

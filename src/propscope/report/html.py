@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -192,10 +193,12 @@ def _failure(anchor: str, outcome: Outcome) -> str:
 class _ArticleView:
     """The HTML of one analysed article; ``anchor`` prefixes every id so several articles can share a page."""
 
-    def __init__(self, anchor: str, source: str, article: Article) -> None:
+    def __init__(self, anchor: str, source: str, article: Article, added: Mapping[int, int] | None = None) -> None:
         self.anchor = anchor
         self.source = source
         self.article = article
+        # the web app's spans added by reviewers: position in article.techniques -> correction id
+        self.added = added or {}
         self.spans = numbered_spans(article)
         # positions in the analysis' own lists: the web app's corrections refer to them
         self.span_index = {id(s): i for i, s in enumerate(article.techniques)}
@@ -389,15 +392,19 @@ class _ArticleView:
             if len(words) > 240:
                 words = words[:237] + "..."
             triggers = ", ".join(getattr(ns.span, "triggers", None) or [])
+            index = self.span_index.get(id(ns.span), -1)
+            added = self.added.get(index)
+            score = f"{ns.span.score:.2f}" if added is None else "added by a reviewer"
             rows.append(
                 f'<li id="{self.span_id(ns)}" value="{ns.number}" data-t="{cls}" data-score="{ns.span.score:.4f}" '
-                f'data-index="{self.span_index.get(id(ns.span), -1)}" data-code="{esc(technique_code(ns.technique.name))}" '
+                + (f'data-index="{index}" ' if added is None else f'data-index="-1" data-added="{added}" ')
+                + f'data-code="{esc(technique_code(ns.technique.name))}" '
                 f'data-technique="{esc(ns.technique.name)}" data-triggers="{esc(triggers)}" '
                 f'data-n="{ns.number}" data-title="{esc(ns.technique.title)}" data-def="{esc(ns.technique.definition)}" '
                 f'data-why="{esc(ns.technique.why)}">'
                 f'<span class="sw {cls}" aria-hidden="true"></span><strong>{esc(ns.technique.title)}</strong> '
                 f'<span class="code">{esc(technique_code(ns.technique.name))}</span> '
-                f'<span class="score">{ns.span.score:.2f}</span> '
+                f'<span class="score">{score}</span> '
                 f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span>'
                 + (f' <span class="why-span small">{esc(triggers_text(ns.span, words))}</span>' if triggers_text(ns.span, words) else "")
                 + "</li>"
@@ -424,7 +431,7 @@ class _ArticleView:
         position = {id(c): i for i, c in enumerate(article.claims)}
         rows = "".join(self.claim_row(n, c, position[id(c)]) for n, c in enumerate(claims, start=1))
         return (
-            f'<section class="claims">{heading}{note}<table class="claims-table">'
+            f'<section class="claims" id="{self.anchor}-claims">{heading}{note}<table class="claims-table">'
             '<colgroup><col class="c-n"><col class="c-claim"><col class="c-who"><col class="c-voice">'
             '<col class="c-score"><col class="c-match"></colgroup><thead><tr><th scope="col">#</th>'
             '<th scope="col">Claim</th><th scope="col">Who says it</th><th scope="col">Voice</th>'

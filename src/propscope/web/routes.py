@@ -5,9 +5,10 @@ very markup of the self-contained HTML report (:class:`propscope.report.html._Ar
 same ``report.css`` and ``report.js``, served here as files so that the page's CSP allows scripts
 from ``'self'`` only.
 
-Sign-in: a token (``propscope token create``) is exchanged for a random session id in an HttpOnly,
-SameSite=Strict cookie; the token stays in the server's memory and is checked again on every
-request, so a revoked token stops working at once. Every POST carries the session's CSRF token (a
+Sign-in: a token (``propscope token create``) is exchanged for a signed session cookie (HttpOnly,
+SameSite=Strict; :mod:`propscope.web.sessions`) naming the token's row, checked again on every
+request, so a revoked token stops working at once, and any worker process or a restarted server
+reads the session. Every POST carries the session's CSRF token (a
 hidden form field, or the ``X-CSRF-Token`` header of the review script's fetches).
 """
 
@@ -17,8 +18,8 @@ import csv
 import io
 import json
 import secrets
-import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -26,8 +27,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from propscope.api.analysis import UPLOAD_KINDS, analyze_one, ingest_document, ingest_upload, store_outcome
-from propscope.api.schemas import CorrectionBody, Document
+from propscope.api.analysis import BATCH_KINDS, UPLOAD_KINDS, analyze_one, ingest_document, ingest_upload, store_outcome
+from propscope.api.routes.jobs import job_dict, submit_job, upload_documents
+from propscope.api.schemas import CorrectionBody, Document, Settings
 from propscope.api.security import RANK, Principal
 from propscope.api.state import AppState, get_state
 from propscope.errors import BadRequest, Forbidden, PropscopeError, Unauthorized
@@ -38,8 +40,9 @@ from propscope.report.reliability import publisher_line, reliability_band
 from propscope.engine import Outcome
 from propscope.store import ArticleQuery, CorrectionRequest, StatsQuery
 from propscope.techniques import TECHNIQUES
-from propscope.web import charts
+from propscope.web import charts, review
 from propscope.web.assets import static_text
+from propscope.web.sessions import MAX_AGE_S, Session, SessionCodec, session_key
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,43 +51,18 @@ SESSION_COOKIE = "ps_session"
 # the legend bars' widths (style injection cannot run code).
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-STATIC = {"report.css": "text/css", "report.js": "text/javascript", "web.css": "text/css", "web.js": "text/javascript"}
+STATIC = {"report.css": "text/css", "report.js": "text/javascript", "web.css": "text/css", "web.js": "text/javascript",
+          "pages.js": "text/javascript"}
 
 _templates = Environment(loader=PackageLoader("propscope.web", "templates"), autoescape=select_autoescape(default=True),
                          trim_blocks=True, lstrip_blocks=True)
 
 
-@dataclass
-class Session:
-    csrf: str
-    token: str | None = None
-
-
-class Sessions:
-    """Session id -> :class:`Session`, in this process' memory (one worker; a restart signs everyone out)."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Session] = {}
-        self._lock = threading.Lock()
-
-    def get_or_new(self, sid: str | None) -> tuple[str, Session]:
-        with self._lock:
-            if sid and sid in self._items:
-                return sid, self._items[sid]
-            sid = secrets.token_urlsafe(32)
-            self._items[sid] = Session(csrf=secrets.token_urlsafe(32))
-            return sid, self._items[sid]
-
-    def drop(self, sid: str) -> None:
-        with self._lock:
-            self._items.pop(sid, None)
-
-
-def _sessions(request: Request) -> Sessions:
+def _codec(request: Request) -> SessionCodec:
     app_state = request.app.state
     if not hasattr(app_state, "web_sessions"):
-        app_state.web_sessions = Sessions()
-    found: Sessions = app_state.web_sessions
+        app_state.web_sessions = SessionCodec(session_key(app_state.propscope.store.url))
+    found: SessionCodec = app_state.web_sessions
     return found
 
 
@@ -94,7 +72,6 @@ class Visit:
 
     request: Request
     state: AppState
-    sid: str
     session: Session
     who: Principal | None  # None: nobody may read without signing in
 
@@ -103,12 +80,12 @@ class Visit:
 
 
 def visit(request: Request, state: AppState = Depends(get_state)) -> Visit:
-    sid, session = _sessions(request).get_or_new(request.cookies.get(SESSION_COOKIE))
+    session = _codec(request).load(request.cookies.get(SESSION_COOKIE)) or Session.new()
     who: Principal | None = None
-    if session.token:
-        info = state.store.authenticate(session.token)
+    if session.token_id is not None:
+        info = next((t for t in state.store.tokens() if t.id == session.token_id), None)
         if info is None:  # revoked since sign-in
-            session.token = None
+            session = Session.new()
         else:
             who = Principal(info.name, info.role, info.id)
     if who is None and not state.config.tokens_required:
@@ -116,7 +93,7 @@ def visit(request: Request, state: AppState = Depends(get_state)) -> Visit:
     if who is not None:
         client = request.client.host if request.client else "unknown"
         state.limiter.check(f"token:{who.token_id}" if who.token_id is not None else f"addr:{client}")
-    return Visit(request, state, sid, session, who)
+    return Visit(request, state, session, who)
 
 
 def _check_csrf(v: Visit, sent: str | None) -> None:
@@ -129,8 +106,8 @@ def _finish(v: Visit, response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    response.set_cookie(SESSION_COOKIE, v.sid, httponly=True, samesite="strict", path="/",
-                        secure=v.request.url.scheme == "https")
+    response.set_cookie(SESSION_COOKIE, _codec(v.request).dump(v.session), httponly=True, samesite="strict", path="/",
+                        max_age=MAX_AGE_S, secure=v.request.url.scheme == "https")
     return response
 
 
@@ -140,13 +117,10 @@ def page(v: Visit, template: str, status: int = 200, **context: Any) -> Response
     return _finish(v, HTMLResponse(body, status_code=status))
 
 
-def _error_page(v: Visit, error: PropscopeError, template: str = "error.html", **context: Any) -> Response:
+def _error_page(v: Visit, error: PropscopeError) -> Response:
     from propscope.api.errors import status_of
 
-    # a refused form comes back as the form (200, as form frameworks do) with the error in it;
-    # a missing page keeps its status
-    status = 200 if template != "error.html" else status_of(error)
-    return page(v, template, status=status, error=error, **context)
+    return page(v, "error.html", status=status_of(error), error=error)
 
 
 def _need(v: Visit, role: str) -> Response | None:
@@ -181,12 +155,11 @@ async def login(v: Visit = Depends(visit)) -> Response:
     target = str(form.get("next", "/"))
     if not target.startswith("/") or target.startswith("//"):  # no open redirect
         target = "/"
-    if not token or v.state.store.authenticate(token) is None:
+    info = v.state.store.authenticate(token) if token else None
+    if info is None:
         return page(v, "login.html", status=401, next=target, message="Unknown or revoked token.")
-    # a fresh session id at sign-in: an id planted before it is worth nothing after
-    _sessions(v.request).drop(v.sid)
-    v.sid, v.session = _sessions(v.request).get_or_new(None)
-    v.session.token = token
+    # a fresh session (new CSRF token) at sign-in: a cookie planted before it is worth nothing after
+    v.session = Session.new(info.id)
     return _finish(v, RedirectResponse(target, status_code=303))
 
 
@@ -194,15 +167,24 @@ async def login(v: Visit = Depends(visit)) -> Response:
 async def logout(v: Visit = Depends(visit)) -> Response:
     form = await v.request.form()
     _check_csrf(v, str(form.get("csrf", "")))
-    _sessions(v.request).drop(v.sid)
-    v.sid, v.session = _sessions(v.request).get_or_new(None)
+    v.session = Session.new()
     return _finish(v, RedirectResponse("/", status_code=303))
 
 
 # -- analyse ------------------------------------------------------------------------------------
+# room for the form's other fields in a request of at most max_request_bytes
+_FORM_ROOM = 64 * 1024
+
+
+def _analyse_page(v: Visit, form: dict[str, str], error: PropscopeError | None = None) -> Response:
+    # a refused form comes back as the form (200, as form frameworks do) with the error in it
+    return page(v, "analyse.html", form=form, error=error, kinds=sorted(UPLOAD_KINDS | BATCH_KINDS),
+                upload_limit=max(1024, v.state.config.max_request_bytes - _FORM_ROOM))
+
+
 @router.get("/")
 def analyse_form(v: Visit = Depends(visit)) -> Response:
-    return page(v, "analyse.html", form={})
+    return _analyse_page(v, {})
 
 
 @router.post("/analyze")
@@ -216,9 +198,11 @@ async def analyse(v: Visit = Depends(visit)) -> Response:
     upload = form.get("file")
     try:
         filename = getattr(upload, "filename", "") or ""
+        if filename and Path(filename).suffix.lower() in BATCH_KINDS:
+            return _batch(v, filename, await upload.read())  # type: ignore[union-attr]
         if filename:
             data = await upload.read()  # type: ignore[union-attr]
-            (result, *_rest) = ingest_upload(v.state, filename, data, UPLOAD_KINDS)
+            (result, *_rest) = ingest_upload(v.state, filename, data, UPLOAD_KINDS | BATCH_KINDS)
             for key in ("title", "outlet", "date"):
                 if values[key] and result.article is not None:
                     setattr(result.article, key, values[key])
@@ -236,10 +220,62 @@ async def analyse(v: Visit = Depends(visit)) -> Response:
             raise outcome.error
         saved = store_outcome(v.state, outcome, settings)
     except PropscopeError as error:
-        return _error_page(v, error, "analyse.html", form=values)
+        return _analyse_page(v, values, error)
     if saved is None:
-        return _error_page(v, BadRequest("the analysis could not be stored"), "analyse.html", form=values)
+        return _analyse_page(v, values, BadRequest("the analysis could not be stored"))
     return _finish(v, RedirectResponse(f"/articles/{saved.article_id}", status_code=303))
+
+
+def _batch(v: Visit, filename: str, data: bytes) -> Response:
+    """A JSONL or CSV upload becomes a job of the API's job runner; the browser goes to its progress page."""
+    assert v.who is not None
+    documents, failed = upload_documents(v.state, filename, data)
+    if len(failed) == len(documents):  # nothing in it could be read: say why here, start no job
+        (_index, code, message), *rest = failed
+        more = f" ({len(rest)} more record{'s' if len(rest) != 1 else ''} could not be read either)" if rest else ""
+        raise _error_of_code(code)(f"{message}{more}")
+    job = submit_job(v.state, v.who, Settings(), documents, failed)
+    return _finish(v, RedirectResponse(f"/jobs/{quote(job['id'])}", status_code=303))
+
+
+def _error_of_code(code: str) -> type[PropscopeError]:
+    """The error class of a stored code (a job item keeps the code and message, not the exception)."""
+    todo: list[type[PropscopeError]] = [PropscopeError]
+    while todo:
+        cls = todo.pop()
+        if cls.code == code:
+            return cls
+        todo.extend(cls.__subclasses__())
+    return BadRequest
+
+
+def _job_of(v: Visit, job_id: str) -> Any:
+    assert v.who is not None
+    return v.state.store.job(job_id, None if v.who.is_admin else v.who.name)
+
+
+@router.get("/jobs/{job_id}")
+def job_page(job_id: str, v: Visit = Depends(visit)) -> Response:
+    need = _need(v, "reviewer")
+    if need is not None:
+        return need
+    try:
+        job = _job_of(v, job_id)
+        titles = {index: payload.get("title") for index, _source, payload in v.state.store.job_payloads(job_id)}
+    except PropscopeError as error:
+        return _error_page(v, error)
+    return page(v, "job.html", job=job_dict(job), titles=titles)
+
+
+@router.get("/jobs/{job_id}/progress")
+def job_progress(job_id: str, v: Visit = Depends(visit)) -> Response:
+    """The job's progress as the API's ``GET /v1/jobs/{id}`` gives it, for the page's script (session, not token)."""
+    if not v.can("reviewer"):
+        return _json_error(Unauthorized("sign in with a reviewer token"))
+    try:
+        return JSONResponse(job_dict(_job_of(v, job_id)))
+    except PropscopeError as error:
+        return _json_error(error)
 
 
 # -- articles -----------------------------------------------------------------------------------
@@ -267,15 +303,22 @@ def articles(v: Visit = Depends(visit)) -> Response:
 
     filters = {k: (params.get(k) or None) for k in ("outlet", "technique", "q")}
     offset = _int(params.get("offset"), 0, 0, 10_000_000)
+    sort = params.get("sort") if params.get("sort") in SORT_LABELS else "-date"
     try:
         found = v.state.store.list_articles(ArticleQuery(
             outlet=filters["outlet"], technique=filters["technique"], q=(filters["q"] or "")[:200] or None,
-            date_from=day("from"), date_to=day("to"), has_match=has_match, limit=50, offset=offset))
+            date_from=day("from"), date_to=day("to"), has_match=has_match, sort=sort, limit=50, offset=offset))
+        ran = charts.components_ran(v.state.store, [a["analysis"]["id"] for a in found["items"]])
     except PropscopeError as error:
         return _error_page(v, error)
-    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match")}
+    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match", "sort")}
     more = "&".join(f"{k}={quote(val)}" for k, val in query.items() if val)
-    return page(v, "articles.html", found=found, query=query, more=more, offset=offset, techniques=TECHNIQUES)
+    return page(v, "articles.html", found=found, query=query, more=more, offset=offset, techniques=TECHNIQUES,
+                ran=ran, sorts=SORT_LABELS, sort=sort)
+
+
+SORT_LABELS = {"-date": "newest first", "date": "oldest first", "-created": "last stored first", "outlet": "outlet",
+               "title": "title"}
 
 
 def _stored(v: Visit, article_id: int) -> Any:
@@ -293,6 +336,8 @@ def _summary(article: Any) -> dict[str, Any]:
         "top": [(t.title, technique_code(t.name), n) for t, n in top],
         "sentence_share": (with_technique / len(sentences)) if sentences else None,
         "matched": [(i, c) for i, c in enumerate(article.claims) if c.matches],
+        # "none" only where claims were looked for and compared with the KB
+        "matching_ran": article.has_run("claims") and article.has_run("matching"),
         "weakest": [(c.name, c.reliability, reliability_band(c.reliability)[0]) for c in weakest],
         "outlet": publisher_line(article),
     }
@@ -309,14 +354,35 @@ def article_page(article_id: int, v: Visit = Depends(visit)) -> Response:
     if need is not None:
         return need
     try:
-        stored = _stored(v, article_id)
-        corrections = v.state.store.corrections(article_id)
+        stored, body, corrections = _reviewed_view(v, article_id)
     except PropscopeError as error:
         return _error_page(v, error)
-    view = _ArticleView("a1", stored.source or "", stored.article)
-    return page(v, "article.html", stored=stored, article=stored.article, body=view.render(), summary=_summary(stored.article),
+    return page(v, "article.html", stored=stored, article=stored.article, body=body, summary=_summary(stored.article),
                 corrections=_json_for_script(corrections), techniques=_json_for_script([[t.name, t.title] for t in TECHNIQUES]),
                 kb=_kb_coverage(v.state))
+
+
+def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, str, list[dict[str, Any]]]:
+    """The stored article, its text drawn with the corrections of its current analysis, and those corrections."""
+    stored = _stored(v, article_id)
+    corrections = review.of_analysis(v.state.store.corrections(article_id), stored.analysis["id"])
+    shown = review.reviewed(stored.article, corrections)
+    if not (shown.article.title or "").strip():  # a heading a reader recognises, not the source "text"
+        words = shown.article.text.split()
+        shown.article.title = "Untitled: \u201c" + " ".join(words[:12]) + ("\u2026" if len(words) > 12 else "") + "\u201d"
+    return stored, _ArticleView("a1", stored.source or "", shown.article, shown.added).render(), corrections
+
+
+@router.get("/articles/{article_id}/view")
+def article_view(article_id: int, v: Visit = Depends(visit)) -> Response:
+    """The article's markup and corrections as JSON: the review script redraws the text after a correction."""
+    if not v.can("reader"):
+        return _json_error(Unauthorized("sign in first"))
+    try:
+        _stored_article, body, corrections = _reviewed_view(v, article_id)
+    except PropscopeError as error:
+        return _json_error(error)
+    return _finish(v, JSONResponse({"html": body, "corrections": corrections}))
 
 
 _coverage_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
@@ -337,11 +403,17 @@ def _kb_coverage(state: AppState) -> dict[str, Any] | None:
 
 
 def _kb_stats(state: AppState) -> dict[str, Any] | None:
+    # the KB's own tables only: opening the whole KnowledgeBase would load its embedder (over 1 s)
+    # and delay the first article page of a fresh server
     try:
-        from propscope.api.routes.kb import _knowledge_base
+        from propscope.api.routes.kb import _kb_path
+        from propscope.kb.store import KBStore
 
-        with state.analysis_lock:
-            stats: dict[str, Any] = dict(_knowledge_base(state).store.stats())
+        store = KBStore(_kb_path(state), readonly=True)
+        try:
+            stats: dict[str, Any] = dict(store.stats())
+        finally:
+            store.close()
     except Exception:  # no KB on this server: the page says so
         return None
     stats.pop("path", None)
@@ -395,16 +467,6 @@ def _cell(value: str) -> str:
 
 
 # -- review ---------------------------------------------------------------------------------------
-@router.get("/articles/{article_id}/corrections")
-def corrections(article_id: int, v: Visit = Depends(visit)) -> Response:
-    if not v.can("reader"):
-        return JSONResponse({"code": Unauthorized.code, "message": "sign in first"}, status_code=401)
-    try:
-        return JSONResponse(v.state.store.corrections(article_id))
-    except PropscopeError as error:
-        return _json_error(error)
-
-
 def _json_error(error: PropscopeError) -> Response:
     from propscope.api.errors import status_of
 
@@ -465,8 +527,10 @@ def dashboard(v: Visit = Depends(visit)) -> Response:
                 outlets=charts.bars([(r["outlet"] or "(no outlet)", r["techniques_per_1000_words"]) for r in by_outlet],
                                     "Technique spans per 1,000 words", link="/articles?outlet="),
                 over_time=charts.lines(by_month, "Technique spans per 1,000 words by month"),
-                known=charts.bars(extra["known"], "Stored claims matching it", integer=True),
-                bands=charts.bars(extra["bands"], "Citations", integer=True),
+                known=charts.bars(extra["known"], "Stored claims matching it", integer=True,
+                                  empty="No stored claim matches a known claim (or known-claim matching did not run)."),
+                bands=charts.bars(extra["bands"], "Citations", integer=True,
+                                  empty="No cited source with a rating is stored (or the source finder did not run)."),
                 n_articles=v.state.store.count_articles())
 
 
@@ -483,7 +547,7 @@ def kb_page(v: Visit = Depends(visit)) -> Response:
             from propscope.api.routes.kb import _knowledge_base
 
             with v.state.analysis_lock:
-                hits = [h.to_match() for h in _knowledge_base(v.state).search(q, k=10)]
+                hits = list(_knowledge_base(v.state).search(q, k=10))
         except PropscopeError as exc:
             error = exc
     return page(v, "kb.html", q=q, hits=hits, error=error, kb=_kb_coverage(v.state))

@@ -21,7 +21,7 @@ from propscope.store import Job
 router = APIRouter(tags=["jobs"])
 
 
-def _job_dict(job: Job) -> dict[str, Any]:
+def job_dict(job: Job) -> dict[str, Any]:
     return {
         "id": job.id,
         "status": job.status,
@@ -38,8 +38,9 @@ def _job_dict(job: Job) -> dict[str, Any]:
     }
 
 
-def _submit(state: AppState, who: Principal, settings: Settings, documents: list[tuple[str, dict[str, Any]]],
-            failed: list[tuple[int, str, str]]) -> dict[str, Any]:
+def submit_job(state: AppState, who: Principal, settings: Settings, documents: list[tuple[str, dict[str, Any]]],
+               failed: list[tuple[int, str, str]]) -> dict[str, Any]:
+    """Store a job of ``documents`` (``failed``: those that could not be read, with their error) and queue it."""
     if len(documents) > state.config.max_job_documents:
         raise BadRequest(f"a job holds at most {state.config.max_job_documents} documents")
     job_id = state.store.create_job(who.name, settings.model_dump(), documents)
@@ -47,7 +48,25 @@ def _submit(state: AppState, who: Principal, settings: Settings, documents: list
         state.store.finish_job_item(job_id, index, "error", error=(code, message))
     assert state.jobs is not None
     state.jobs.submit(job_id)
-    return _job_dict(state.store.job(job_id))
+    return job_dict(state.store.job(job_id))
+
+
+def upload_documents(state: AppState, filename: str, data: bytes) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[int, str, str]]]:
+    """The documents of a JSONL or CSV upload as job payloads, and the records that could not be read."""
+    documents: list[tuple[str, dict[str, Any]]] = []
+    failed: list[tuple[int, str, str]] = []
+    for index, result in enumerate(ingest_upload(state, filename, data, BATCH_KINDS)):
+        if result.article is None:
+            error = result.error
+            documents.append((result.source, {}))
+            failed.append((index, getattr(error, "code", "E000"), getattr(error, "message", str(error))))
+            continue
+        a = result.article
+        payload = {k: v for k, v in {"text": a.text, "title": a.title, "outlet": a.outlet, "date": a.date, "id": a.id}.items() if v}
+        documents.append((result.source, payload))
+    if not documents:
+        raise BadRequest("the upload holds no documents")
+    return documents, failed
 
 
 @router.post("/v1/jobs", status_code=202, summary="Queue many documents for analysis and storage (reviewer)")
@@ -55,7 +74,7 @@ def create_job(
     body: JobRequest, state: AppState = Depends(get_state), who: Principal = Depends(require("reviewer"))
 ) -> dict[str, Any]:
     documents = [(d.url or f"document {i}", d.model_dump(exclude_none=True)) for i, d in enumerate(body.documents)]
-    return _submit(state, who, body.settings, documents, [])
+    return submit_job(state, who, body.settings, documents, [])
 
 
 @router.post("/v1/jobs/file", status_code=202, summary="Queue the documents of a JSONL or CSV upload (reviewer)")
@@ -69,25 +88,13 @@ def create_job_from_file(
         parsed = Settings.model_validate(json.loads(settings or "{}"))
     except (ValueError, ValidationError) as exc:
         raise BadRequest(f"settings: {exc}".splitlines()[0]) from exc
-    documents: list[tuple[str, dict[str, Any]]] = []
-    failed: list[tuple[int, str, str]] = []
-    for index, result in enumerate(ingest_upload(state, file.filename or "", file.file.read(), BATCH_KINDS)):
-        if result.article is None:
-            error = result.error
-            documents.append((result.source, {}))
-            failed.append((index, getattr(error, "code", "E000"), getattr(error, "message", str(error))))
-            continue
-        a = result.article
-        payload = {k: v for k, v in {"text": a.text, "title": a.title, "outlet": a.outlet, "date": a.date, "id": a.id}.items() if v}
-        documents.append((result.source, payload))
-    if not documents:
-        raise BadRequest("the upload holds no documents")
-    return _submit(state, who, parsed, documents, failed)
+    documents, failed = upload_documents(state, file.filename or "", file.file.read())
+    return submit_job(state, who, parsed, documents, failed)
 
 
 @router.get("/v1/jobs/{job_id}", summary="A job's progress and the status of each document")
 def get_job(job_id: str, state: AppState = Depends(get_state), who: Principal = Depends(require("reader"))) -> dict[str, Any]:
-    return _job_dict(state.store.job(job_id, None if who.is_admin else who.name))
+    return job_dict(state.store.job(job_id, None if who.is_admin else who.name))
 
 
 @router.get("/v1/jobs/{job_id}/documents/{index}", summary="The result of one document of a job")

@@ -24,7 +24,7 @@
     spans.forEach(function (li) {
       var head = document.createElement("div");
       head.className = "tip-h";
-      head.textContent = "[" + li.dataset.n + "] " + li.dataset.code + " " + li.dataset.title + " \u00b7 score " + parseFloat(li.dataset.score).toFixed(2);
+      head.textContent = "[" + li.dataset.n + "] " + li.dataset.code + " " + li.dataset.title + (li.dataset.added ? " \u00b7 added by a reviewer" : " \u00b7 score " + parseFloat(li.dataset.score).toFixed(2));
       var def = document.createElement("div");
       def.textContent = li.dataset.def;
       var why = document.createElement("div");
@@ -62,6 +62,9 @@
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") { hide(); } });
   window.addEventListener("scroll", hide, { passive: true });
   function apply() {
+    // again on every call: the web app redraws the article after a correction
+    document.querySelectorAll("mark.hl[title]").forEach(function (mark) { mark.removeAttribute("title"); });
+    document.querySelectorAll("input[data-toggle]").forEach(function (box) { box.checked = !hiddenTechniques[box.dataset.toggle]; });
     document.querySelectorAll("mark.hl").forEach(function (mark) {
       var spans = visible(mark);
       var cls = "hl";
