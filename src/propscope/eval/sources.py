@@ -15,6 +15,7 @@ from typing import Any
 
 from propscope.document import text_hash
 from propscope.errors import DataError
+from propscope.ptc.corpus import read_article
 
 PPN_ARTICLES = Path("ppn") / "articles-en.jsonl"
 PTC_ARTICLES = Path("ptc-2020") / "train-articles"
@@ -31,6 +32,27 @@ def ppn_articles(path: Path, ids: set[str]) -> dict[str, dict[str, Any]]:
             if row["id"] in ids:
                 rows[row["id"]] = row
     return rows
+
+
+def ptc_articles(folder: Path, ids: set[str]) -> dict[str, str]:
+    """The text of ``article<ID>.txt`` in ``folder`` (``ptc-2020/train-articles``) for each id, read as the
+    PTC offsets count it (UTF-8, ``newline=''``)."""
+    if not folder.is_dir():
+        raise DataError(f"no PTC article folder at {folder}")
+    texts: dict[str, str] = {}
+    for key in sorted(ids):
+        path = folder / f"article{key}.txt"
+        if not path.is_file():
+            raise DataError(f"PTC article {key} not in {folder} (no {path.name})")
+        texts[key] = read_article(path)
+    return texts
+
+
+def article_texts(path: Path, ids: set[str]) -> dict[str, str]:
+    """Article text by id, from a folder of PTC ``article<ID>.txt`` files or from PPN's ``articles-en.jsonl``."""
+    if path.is_dir():
+        return ptc_articles(path, ids)
+    return {key: row["text"] for key, row in ppn_articles(path, ids).items()}
 
 
 def spaced(text: str) -> str:
@@ -64,8 +86,6 @@ class PairTexts:
                 raise DataError(f"PPN article {article} not in {self.data / PPN_ARTICLES}")
             return self._ppn[article]
         if corpus == "ptc":
-            from propscope.ptc.corpus import read_article
-
             if article not in self._ptc:
                 self._ptc[article] = read_article(self.data / PTC_ARTICLES / f"{article}.txt")
             return {"id": article, "title": "", "text": self._ptc[article]}
