@@ -1,12 +1,18 @@
 """Draw the unlabelled news-sentence / KB-claim pairs (see README.md; labels are added by hand).
 
     PYTHONPATH=src python eval/news_pairs/draw.py --data /work/shared/data --out /tmp/pairs.unlabelled.jsonl
-    python eval/news_pairs/draw.py --merge /tmp/pairs.unlabelled.jsonl --labels labels.tsv --out eval/news_pairs/pairs.jsonl
+    PYTHONPATH=src python eval/news_pairs/draw.py --merge /tmp/pairs.unlabelled.jsonl --labels labels.tsv \
+        --data /work/shared/data --out eval/news_pairs/pairs.jsonl
 
 Sentences (8 to 60 words) of a seeded sample of PPN English articles and PTC training articles are
 searched in the shipped EUvsDisinfo KB with the hybrid retriever (top 2); pairs are then sampled in
 strata of the cosine so that the pairs today's matcher shows (cosine >= 0.57) and the near misses
 (0.45-0.57, 0.35-0.45) are all represented; at most one pair per sentence, three per article and stratum.
+
+The drawn file holds the sentences and titles, for the annotator (keep it outside the repository); the
+labelled file that ``--merge`` writes holds offsets into the articles and a hash of each sentence instead
+(the PPN and PTC terms keep their text out of the project), which ``read_news_pairs(path, data)`` reads back.
+``--offsets FILE --data DATA --out OUT`` turns an older labelled file with sentences into that form.
 """
 
 from __future__ import annotations
@@ -36,19 +42,37 @@ def sentences(text: str) -> list[str]:
 def articles(
     data: Path, rng: random.Random, n_ppn: int, n_ptc: int, exclude: set[str] | None = None
 ) -> list[dict[str, str]]:
+    from propscope.ptc.corpus import read_article  # the text as the offsets count it (newline="")
+
     rows = [json.loads(line) for line in (data / "ppn" / "articles-en.jsonl").open(encoding="utf-8")]
     rows = [r for r in rows if len((r.get("text") or "").split()) >= 150 and r["id"] not in (exclude or set())]
     picked = [{"corpus": "ppn", "article": r["id"], "title": r.get("title") or "", "text": r["text"]}
               for r in rng.sample(rows, n_ppn)]
     ptc = [p for p in sorted((data / "ptc-2020" / "train-articles").glob("article*.txt")) if p.stem not in (exclude or set())]
     for path in rng.sample(ptc, n_ptc):
-        picked.append({"corpus": "ptc", "article": path.stem, "title": "", "text": path.read_text(encoding="utf-8")})
+        picked.append({"corpus": "ptc", "article": path.stem, "title": "", "text": read_article(path)})
     return picked
 
 
-def merge(unlabelled: Path, labels: Path, out: Path) -> None:
+def without_text(rows: list[dict], data: Path) -> list[dict]:
+    """The pairs with each sentence and title replaced by offsets into its article and a hash."""
+    from propscope.eval.sources import PairTexts, pair_offsets
+
+    texts = PairTexts(data)
+    wanted = {r["article"] for r in rows}
+    return [pair_offsets(r, texts.article(r["corpus"], r["article"], wanted)["text"]) if "sentence" in r else r
+            for r in rows]
+
+
+def write(rows: list[dict], out: Path) -> None:
+    with out.open("w", encoding="utf-8") as handle:
+        for row in sorted(rows, key=lambda r: r["id"]):
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def merge(unlabelled: Path, labels: Path, out: Path, data: Path) -> None:
     """Join the hand labels (``id<TAB>label`` lines) to the drawn pairs and split them in halves,
-    stratified by label, with a fixed seed."""
+    stratified by label, with a fixed seed; the sentences become offsets into the articles of ``data``."""
     given = dict(line.rstrip("\n").split("\t")[:2] for line in labels.open(encoding="utf-8") if line.strip())
     rows = [json.loads(line) for line in unlabelled.open(encoding="utf-8")]
     missing = [r["id"] for r in rows if r["id"] not in given]
@@ -61,9 +85,7 @@ def merge(unlabelled: Path, labels: Path, out: Path) -> None:
         for index, row in enumerate(group):
             row["label"] = label
             row["split"] = "calibration" if index % 2 == 0 else "held_out"
-    with out.open("w", encoding="utf-8") as handle:
-        for row in sorted(rows, key=lambda r: r["id"]):
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write(without_text(rows, data), out)
     print(f"wrote {len(rows)} labelled pairs to {out}")
 
 
@@ -75,13 +97,21 @@ def main() -> None:
     parser.add_argument("--ptc", type=int, default=120)
     parser.add_argument("--merge", type=Path, help="drawn pairs to join with --labels")
     parser.add_argument("--labels", type=Path)
+    parser.add_argument("--offsets", type=Path, help="labelled pairs with sentences to store as offsets (needs --data)")
     parser.add_argument("--strata", default=None, help="LOW:HIGH:QUOTA,... cosine strata (default: the first draw's)")
     parser.add_argument("--exclude", type=Path, help="pairs file whose articles are not drawn again")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--top", type=int, default=2, help="hits per sentence")
     args = parser.parse_args()
-    if args.merge is not None:
-        merge(args.merge, args.labels, args.out)
+    if args.merge is not None or args.offsets is not None:
+        if args.data is None:
+            raise SystemExit("--merge and --offsets need --data (the articles the offsets point into)")
+        if args.merge is not None:
+            merge(args.merge, args.labels, args.out, args.data)
+        else:
+            rows = [json.loads(line) for line in args.offsets.open(encoding="utf-8") if line.strip()]
+            write(without_text(rows, args.data), args.out)
+            print(f"wrote {len(rows)} pairs without their sentences to {args.out}")
         return
 
     from propscope.kb.paths import shipped_kb_path

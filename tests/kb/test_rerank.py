@@ -76,15 +76,23 @@ def test_threshold_is_precision_first() -> None:
         assert precision_recall(probabilities >= lower, positive)["precision"] < 0.8
 
 
-@pytest.mark.skipif(not PAIRS.is_file(), reason="no labelled pairs")
-def test_labelled_news_pairs_are_complete_and_split() -> None:
-    pairs = read_news_pairs(PAIRS)
-    assert len(pairs) >= 300 and len({p.id for p in pairs}) == len(pairs)
-    assert {p.label for p in pairs} == {"same", "related", "different"}
-    assert {p.split for p in pairs} == {"calibration", "held_out"}
+def test_labelled_news_pairs_are_complete_split_and_hold_no_article_text() -> None:
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 300 and len({r["id"] for r in rows}) == len(rows)
+    assert {r["label"] for r in rows} == {"same", "related", "different"}
+    assert {r["split"] for r in rows} == {"calibration", "held_out"}
     for label in ("same", "related", "different"):
-        parts = [p.split for p in pairs if p.label == label]
+        parts = [r["split"] for r in rows if r["label"] == label]
         assert abs(parts.count("calibration") - parts.count("held_out")) <= 1  # stratified halves
+    # PPN (CC BY-NC) and PTC (no licence) text stays out of the repository: offsets and a hash only
+    assert {r["corpus"] for r in rows} == {"ppn", "ptc"}
+    assert all("sentence" not in r and "title" not in r for r in rows)
+    assert all(0 <= r["start"] < r["end"] and len(r["sentence_sha1"]) == 16 for r in rows)
+
+
+def test_labelled_news_pairs_read_their_sentences_from_the_corpora(shared_data: Path) -> None:
+    pairs = read_news_pairs(PAIRS, shared_data)
+    assert len(pairs) >= 300 and all(p.sentence for p in pairs)
     assert all("\n" not in p.sentence and len(p.sentence.split()) <= 60 for p in pairs)  # single sentences only
 
 

@@ -41,8 +41,9 @@ def calibrate(
     pairs: Path = typer.Option(..., "--pairs", help="Labelled news pairs (eval/news_pairs/pairs.jsonl)."),
     min_precision: float = typer.Option(0.85, "--min-precision", min=0.0, max=1.0, help="Precision the threshold must reach on the calibration part."),
     min_similarity: float | None = typer.Option(None, "--min-similarity", help="Cosine pre-filter (default: the model's)."),
+    data: Path | None = typer.Option(None, "--data", help="Data folder with ppn/ and ptc-2020/: the text of pairs stored as offsets."),
 ) -> None:
     """Fit the probability calibration and the "same claim" threshold on news pairs; print held-out precision/recall."""
     from propscope.train.reranker import calibrate_reranker
 
-    typer.echo(json.dumps(calibrate_reranker(model, pairs, min_precision, min_similarity), indent=2))
+    typer.echo(json.dumps(calibrate_reranker(model, pairs, min_precision, min_similarity, data=data), indent=2))

@@ -13,7 +13,8 @@ decisions: exporting twice, or merging an export into itself, changes nothing.
   CLEF 2020 Task 5 layout that :func:`propscope.claims.data.load_clef2020_t5` reads);
 - ``attribution``: ``attribution.jsonl`` (the records of ``tests/fixtures/attribution/``);
 - ``matches``: ``pairs.jsonl`` (the records of ``eval/news_pairs/pairs.jsonl``, which
-  ``propscope train calibrate-reranker --pairs`` reads), and ``queries.tsv`` + ``qrels.txt`` (the
+  ``propscope train calibrate-reranker --pairs`` reads; they keep the reviewer's own ``sentence``, where
+  the corpus pairs of ``eval/news_pairs`` hold offsets into articles that stay out of the project), and ``queries.tsv`` + ``qrels.txt`` (the
   sentences and their confirmed KB ids, relevance 1, rejected ones 0) for ``propscope kb calibrate``.
 """
 

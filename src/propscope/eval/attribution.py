@@ -1,11 +1,13 @@
 """Speaker and voice accuracy of the attribution component on hand-annotated sentences.
 
-``python -m propscope.eval.attribution tests/fixtures/attribution/gold.jsonl [--split test]``
+``python -m propscope.eval.attribution tests/fixtures/attribution/gold.jsonl --articles DATA/ptc-2020/train-articles [--split test]``
 
 Each JSONL record: ``article_id``, ``sentence``, ``context`` (the preceding sentence where the speaker
 is named there, else ""; or a list of the preceding sentences), ``speaker`` (as written, or null for the article's own voice or no
 identifiable speaker), ``voice`` (own / direct / reported), ``split``, and optionally ``speaker_alternatives`` (other
-ways of naming the same speaker that count as right). Splits: ``dev`` was looked at while the rules
+ways of naming the same speaker that count as right). The project's sets keep no article text (the corpora's
+terms keep it out of the repository): ``sentence_span``, ``sentence_sha1`` and ``context_spans`` instead of
+``sentence`` and ``context``, read from the user's copy of the articles (``--articles``). Splits: ``dev`` was looked at while the rules
 were written; ``dev2`` was first measured as a held-out set, then used to improve the rules; ``test``
 was annotated after the last rule change and measured once. Every record becomes a two-sentence article (context, sentence) with the sentence as
 its one claim, and runs through the real :class:`~propscope.components.attribution.Attributor`.
@@ -26,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from propscope.document import Article, Claim, Segment
+from propscope.document import Article, Claim, Segment, text_hash
 from propscope.errors import DataError
+from propscope.eval.sources import article_texts
 from propscope.options import AnalyzeOptions
 
 
@@ -60,25 +63,11 @@ class Record:
     speaker_alternatives: tuple[str, ...] = ()
 
 
-def _article_texts(path: Path, ids: set[str]) -> dict[str, str]:
-    if not path.is_file():
-        raise DataError(f"no articles file at {path}")
-    texts = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] in ids:
-                texts[row["id"]] = row["text"]
-    return texts
-
-
 def _fill_text(data: dict[str, Any], texts: dict[str, str]) -> None:
     """Records that point into an article (``sentence_span``, ``context_spans``) get their text from it."""
-    from propscope.eval.ppn_attribution import text_hash
-
-    text = texts.get(data["article_id"])
+    text = texts.get(str(data["article_id"]))
     if text is None:
-        raise DataError(f"article {data['article_id']} not in the articles file")
+        raise DataError(f"article {data['article_id']} not in the articles given")
     start, end = data["sentence_span"]
     data["sentence"] = text[start:end]
     if text_hash(data["sentence"]) != data["sentence_sha1"]:
@@ -87,10 +76,15 @@ def _fill_text(data: dict[str, Any], texts: dict[str, str]) -> None:
     data["context"] = [text[a:b] for a, b in data.get("context_spans", ())]
 
 
+ARTICLES_HINT = ("--articles ../shared/data/ptc-2020/train-articles for gold.jsonl, "
+                 "--articles ../shared/data/ppn/articles-en.jsonl for the PPN sets")
+
+
 def read_gold(path: Path, articles: Path | None = None) -> list[Record]:
     """The annotated records of ``path``. Records without their text (``sentence_span`` instead of
-    ``sentence``: the PPN sets, whose licence keeps the articles out of the repository) read it from
-    ``articles`` (``ppn/articles-en.jsonl``)."""
+    ``sentence``: every set of the project, as the corpora's terms keep the articles out of the repository)
+    read it from ``articles``: the PTC folder of ``article<ID>.txt`` files (``ptc-2020/train-articles``)
+    or PPN's ``ppn/articles-en.jsonl``."""
     if not path.is_file():
         raise DataError(f"no annotation file at {path}")
     lines = [(number, line) for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
@@ -98,9 +92,9 @@ def read_gold(path: Path, articles: Path | None = None) -> list[Record]:
     texts: dict[str, str] = {}
     if any('"sentence_span"' in line for _, line in lines):
         if articles is None:
-            raise DataError(f"{path} points into articles it does not contain: give the articles file "
-                            "(--articles ../shared/data/ppn/articles-en.jsonl)")
-        texts = _article_texts(articles, {json.loads(line)["article_id"] for _, line in lines})
+            raise DataError(f"{path} points into articles it does not contain: give the articles ({ARTICLES_HINT})")
+        ids = {str(json.loads(line)["article_id"]) for _, line in lines if '"sentence_span"' in line}
+        texts = article_texts(articles, ids)
     records = []
     for number, line in lines:
         try:
@@ -170,11 +164,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m propscope.eval.attribution", description=__doc__.split("\n")[0])
     parser.add_argument("gold", type=Path)
     parser.add_argument("--articles", type=Path,
-                        help="ppn/articles-en.jsonl, for annotation files that hold offsets instead of text")
+                        help="where the offsets point: ptc-2020/train-articles (gold.jsonl) or ppn/articles-en.jsonl (ppn*.jsonl)")
     parser.add_argument("--split", help="only this split (dev or test)")
     parser.add_argument("--errors", action="store_true", help="print the sentences the component gets wrong")
     args = parser.parse_args(argv)
-    records = read_gold(args.gold, args.articles)
+    try:
+        records = read_gold(args.gold, args.articles)
+    except DataError as exc:
+        raise SystemExit(f"error: {exc}") from exc
     if args.split:
         records = [r for r in records if r.split == args.split]
     if not records:

@@ -3,7 +3,8 @@
 ``python -m propscope.eval.ppn_attribution ../shared/data/ppn/articles-en.jsonl sheet.txt`` writes the
 annotation sheet: the articles chosen by the fixed seed, every unit of the sentence segmenter numbered,
 claim units (the shipped claims model at its threshold; attribution is not run) marked with ``*``.
-:func:`draw` gives the same articles, units and split to code; the labels live in the fixture.
+:func:`draw` gives the same articles, units, offsets and split to code; the labels live in the fixture,
+which, like every PPN fixture, holds offsets and a hash of each unit instead of its text (see below).
 
 ``--heldout2 FIXTURE`` draws the second held-out part (split ``ppn-test2``) instead: articles not in
 ``FIXTURE`` (the first 28) nor quoted in the project's code, shuffled with ``random.Random(SEED2)``,
@@ -19,12 +20,13 @@ repository; :func:`propscope.eval.attribution.read_gold` fills the text in from 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from propscope.document import text_hash  # the hash stored beside a unit's offsets
 
 SEED = 10
 MIN_WORDS = 150
@@ -71,7 +73,7 @@ def draw(path: Path, seed: int = SEED) -> list[DrawnArticle]:
         scores = scorer.score(units)
         claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
         if claims:
-            drawn.append(DrawnArticle(row["id"], units, claims, ""))
+            drawn.append(DrawnArticle(row["id"], units, claims, "", [(s.start, s.end) for s in sentences]))
             total += len(claims)
     order = list(range(len(drawn)))
     random.Random(seed).shuffle(order)
@@ -118,10 +120,6 @@ def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, block: int = 0) 
             drawn.append(DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences]))
             total += len(claims)
     return drawn
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def records_from_labels(drawn: list[DrawnArticle], labels: str) -> list[dict[str, object]]:

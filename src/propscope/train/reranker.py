@@ -404,22 +404,40 @@ class NewsPair:
     split: str
 
 
-def read_news_pairs(path: Path) -> list[NewsPair]:
+def read_news_pairs(path: Path, data: Path | None = None) -> list[NewsPair]:
+    """The labelled pairs of ``path``. A pair with a ``sentence`` (an export of a reviewer's corrections)
+    is read as it is; one with offsets instead (``article``, ``start``, ``end``, ``sentence_sha1``: the PPN
+    and PTC pairs of ``eval/news_pairs``, whose articles stay out of the repository) reads its sentence
+    from the corpora in ``data`` (``../shared/data``)."""
     from propscope.errors import DataError
+    from propscope.eval.sources import PairTexts
 
     if not path.is_file():
         raise DataError(f"{path} does not exist")
-    pairs = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(path.open(encoding="utf-8"), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            pairs.append(NewsPair(row["id"], row["sentence"], row["kb_claim"], float(row["cosine"]), row["label"], row["split"]))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            rows.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
             raise DataError(f"{path.name} line {number}: not a labelled pair ({exc})") from exc
-    if not pairs:
+    if not rows:
         raise DataError(f"{path} holds no pairs")
+    if any("sentence" not in row for _, row in rows):
+        if data is None:
+            raise DataError(f"{path} points into PPN/PTC articles instead of holding their sentences: "
+                            "give the data folder (--data ../shared/data)")
+        try:
+            PairTexts(data).fill([row for _, row in rows])
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"{path.name}: a pair without its sentence lacks offsets ({exc})") from exc
+    pairs = []
+    for number, row in rows:
+        try:
+            pairs.append(NewsPair(row["id"], row["sentence"], row["kb_claim"], float(row["cosine"]), row["label"], row["split"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"{path.name} line {number}: not a labelled pair ({exc})") from exc
     return pairs
 
 
@@ -468,14 +486,15 @@ def choose_threshold(probabilities: np.ndarray, positive: np.ndarray, min_precis
 
 def calibrate_reranker(
     model_path: Path, pairs_path: Path, min_precision: float = 0.85, min_similarity: float | None = None,
-    cosine_threshold: float = 0.57,
+    cosine_threshold: float = 0.57, data: Path | None = None,
 ) -> dict[str, Any]:
     """Fit Platt scaling and the same-claim threshold on the calibration part of the news pairs; score
     the held-out part once; write both into the model's ``config.json``.
 
     A pair under ``min_similarity`` (the cosine pre-filter of the search) is predicted "not the same
     claim", as the search would never re-score it. ``cosine_threshold`` scores today's cosine-only rule
-    on the same pairs, for comparison.
+    on the same pairs, for comparison. ``data``: the corpora the pairs' offsets point into (see
+    :func:`read_news_pairs`).
     """
     from propscope.kb.rerank import Reranker
     from propscope.kb.text import clean_query
@@ -484,7 +503,7 @@ def calibrate_reranker(
     model_dir = load_model_dir(model_path, task=RERANKER_TASK)
     if min_similarity is None:
         min_similarity = float(model_dir.extra.get("min_similarity", 0.0))
-    pairs = read_news_pairs(pairs_path)
+    pairs = read_news_pairs(pairs_path, data)
     reranker = Reranker(model_dir)
     logits = reranker.session.logits([(clean_query(p.sentence), p.claim) for p in pairs]).astype(np.float64)
     positive = np.array([p.label == "same" for p in pairs])
