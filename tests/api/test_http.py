@@ -72,6 +72,15 @@ def test_analyze_returns_the_cli_schema_and_other_settings_load_no_model(api: Ap
         assert len(every["claims"]) == len(every["sentences"]) >= len(body["claims"])
         by_name = {run["name"]: run["fingerprint"] for run in every["components"]}
         assert by_name["claims"] != {run["name"]: run["fingerprint"] for run in body["components"]}["claims"]
+        # analyze's --all-spans and --technique-precision, as settings of the API
+        spans = {}
+        for name, settings in (("default", {}), ("precision 0.3", {"technique_precision": 0.3}),
+                               ("all", {"technique_all_spans": True})):
+            reply = client.post("/v1/analyze", json={"text": TEXT, "settings": settings})
+            assert reply.status_code == 200, reply.text
+            spans[name] = len(reply.json()["techniques"])
+        assert spans["default"] <= spans["precision 0.3"] <= spans["all"] and spans["all"] > spans["default"]
+        assert client.post("/v1/analyze", json={"text": TEXT, "settings": {"technique_precision": 2}}).status_code == 422
 
 
 def test_storing_needs_a_reviewer_and_is_idempotent(api: Api) -> None:

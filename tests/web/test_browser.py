@@ -32,8 +32,10 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (a
 
 # Something of each kind to review: every claim compared with the KB, the nearest known claim kept,
 # technique thresholds lowered (the report's operating point shows few spans on a short article).
+# The operating point for 30% precision: the review tests need several spans, and the default point
+# (60%) shows only a few.
 MATCHING = {"claim_threshold": 0.0, "kb_min_similarity": 0.0, "kb_top_k": 1,
-            "technique_thresholds": {t.name: 0.1 for t in TECHNIQUES}}
+            "technique_thresholds": {t.name: 0.1 for t in TECHNIQUES}, "technique_precision": 0.3}
 
 
 @dataclass
@@ -190,6 +192,7 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     page.goto(f"{site.url}/articles/{site.seeded[0]}")
     spans = page.locator("ol.spanlist li")
     assert spans.count() >= 4, "the seeded article needs four spans to review"
+    model_slogans = page.locator(f"mark.hl.{technique_class('Slogans')}").count()  # the model's own
     spans.nth(0).get_by_role("button", name="Reject").click()
     page.wait_for_selector("ol.spanlist li.rejected")
     spans.nth(1).get_by_role("button", name="Accept").click()
@@ -256,7 +259,7 @@ def test_each_correction_survives_a_reload_and_can_be_undone(tab: Tab, site: Sit
     # undoing the added span takes its highlight out of the text at once
     page.locator("ol.spanlist li[data-added]").get_by_role("button", name="Undo").click()
     page.wait_for_function("() => !document.querySelector('ol.spanlist li[data-added]')")
-    assert page.locator(f"mark.hl.{technique_class('Slogans')}").count() == 0
+    assert page.locator(f"mark.hl.{technique_class('Slogans')}").count() == model_slogans
     page.locator("ol.spanlist li.rejected").get_by_role("button", name="Undo").click()
     page.wait_for_function("() => !document.querySelector('ol.spanlist li.rejected')")
     page.reload()

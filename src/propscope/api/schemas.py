@@ -17,6 +17,10 @@ class Settings(BaseModel):
     components: list[Literal["segment", "techniques", "claims", "attribution", "citations", "matching"]] | None = None
     technique_thresholds: dict[str, float] = Field(default_factory=dict, max_length=20)
     technique_threshold_shift: float = Field(0.0, ge=-1.0, le=1.0)
+    # As analyze's --all-spans and --technique-precision: every span of the F1 decoder, or another
+    # precision target of the report operating point (the model stores 0.6, the default, 0.5, 0.4, 0.3).
+    technique_all_spans: bool = False
+    technique_precision: float | None = Field(None, ge=0.0, le=1.0)
     claim_threshold: float | None = Field(None, ge=0.0, le=1.0)
     kb_top_k: int = Field(3, ge=1, le=20)
     kb_min_similarity: float | None = Field(None, ge=0.0, le=1.0)
@@ -27,6 +31,8 @@ class Settings(BaseModel):
             components=tuple(self.components) if self.components is not None else None,
             technique_thresholds={k: min(max(float(v), 0.0), 1.0) for k, v in self.technique_thresholds.items()},
             technique_threshold_shift=self.technique_threshold_shift,
+            technique_all_spans=self.technique_all_spans,
+            technique_precision=self.technique_precision,
             claim_threshold=self.claim_threshold,
             kb_top_k=self.kb_top_k,
             kb_min_similarity=self.kb_min_similarity,
