@@ -179,6 +179,10 @@ def test_the_article_page_summary_counts_the_reviewed_copy(site: Site) -> None:
     assert sorted(chips) == [("Appeal to authority", "1"), ("Exaggeration / minimisation", "1"), ("Name calling / labelling", "1")]
     assert "<strong>1</strong> of 1" in glance and 'href="#a1-ct1"' in glance  # the claim's anchor in the page's copy
     assert "Counted over the analysis as reviewed" in glance
+    # the article's own line counts the same claims (the one marked not check-worthy stays listed, struck through)
+    line = re.search(r'<p class="glance">(.*?)</p>', reply.text).group(1)  # type: ignore[union-attr]
+    assert "1 check-worthy claim, <strong>1 the same as a known claim</strong>" in line
+    assert len(re.findall(r'<tr class="claim', reply.text)) == 2
     view = httpx.get(f"{site.url}/articles/{site.article_id}/view").json()  # what the review script swaps in
     assert view["glance"].split("</dl>")[0] == '<div id="ps-glance">\n' + reply.text.split('<div id="ps-glance">\n')[1].split("</dl>")[0]
 

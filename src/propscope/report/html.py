@@ -84,6 +84,8 @@ class ReviewMarks:
 
     line: str = ""
     added: Mapping[int, int] = field(default_factory=dict)
+    # claims a reviewer marked not check-worthy, still listed (the web page's undo) but not counted
+    struck_claims: frozenset[int] = frozenset()
     spans: Mapping[int, str] = field(default_factory=dict)
     claims: Mapping[int, str] = field(default_factory=dict)
 
@@ -286,11 +288,12 @@ class _ArticleView:
         else:
             bits.append("techniques not analysed")
         if article.has_run("claims") or article.claims:
-            matched = sum(1 for c in article.claims if c.matches)
-            claim_bit = f"{len(article.claims)} check-worthy claim{'s' if len(article.claims) != 1 else ''}"
+            claims = [c for i, c in enumerate(article.claims) if i not in self.marks.struck_claims]
+            matched = sum(1 for c in claims if c.matches)
+            claim_bit = f"{len(claims)} check-worthy claim{'s' if len(claims) != 1 else ''}"
             if matched:
                 # Say how many the article states itself: a report that quotes false claims is not spreading them.
-                own = sum(1 for c in article.claims if any(m.relation == "repeats" for m in c.matches))
+                own = sum(1 for c in claims if any(m.relation == "repeats" for m in c.matches))
                 claim_bit += (
                     f", <strong>{matched} the same as {'a known claim' if matched == 1 else 'known claims'}</strong>"
                     + (f" ({own} in the article's own voice)" if own else "")

@@ -383,7 +383,8 @@ def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, review.Reviewed, str
     corrections = review.of_analysis(v.state.store.corrections(article_id), stored.analysis["id"])
     shown = review.reviewed(stored.article, corrections)
     _untitled(shown.article)
-    body = _ArticleView("a1", stored.source or "", shown.article, ReviewMarks(added=shown.added)).render()
+    struck = frozenset(i for i, r in shown.claims.items() if r.get("checkworthy") is False)
+    body = _ArticleView("a1", stored.source or "", shown.article, ReviewMarks(added=shown.added, struck_claims=struck)).render()
     return stored, shown, body, corrections
 
 
