@@ -143,10 +143,11 @@ def test_the_page_shows_every_technique_correction_of_its_analysis_in_order() ->
     from propscope.web.review import ADDED_SCORE, of_analysis, reviewed
 
     article = Article(text="Only traitors oppose the bill, the spokesman said.",
-                      techniques=[TechniqueSpan("Loaded_Language", 5, 13, 0.4), TechniqueSpan("Doubt", 14, 20, 0.3)])
+                      techniques=[TechniqueSpan("Loaded_Language", 5, 13, 0.4, ["traitors"]), TechniqueSpan("Doubt", 14, 20, 0.3)])
 
     def c(cid: int, action: str, index: int | None, after: dict | None, analysis: int = 1) -> dict:
-        return {"id": cid, "analysis_id": analysis, "target": "technique", "action": action, "index": index, "after": after}
+        return {"id": cid, "analysis_id": analysis, "target": "technique", "action": action, "index": index, "after": after,
+                "author": "rita", "created": f"2026-12-02T06:0{cid}:00"}
 
     corrections = [
         c(1, "relabel", 0, {"technique": "Name_Calling,Labeling", "start": 5, "end": 13}),
@@ -159,7 +160,9 @@ def test_the_page_shows_every_technique_correction_of_its_analysis_in_order() ->
     shown = reviewed(article, of_analysis(corrections, 1))
     first, second, added = shown.article.techniques
     assert (first.technique, first.start, first.end) == ("Name_Calling,Labeling", 0, 13)
+    assert first.triggers == []  # the model's trigger words explained its own words, not the reviewer's
     assert (second.technique, second.start, second.end) == ("Doubt", 14, 20)  # rejected: the page's script hides it
     assert (added.technique, added.start, added.end, added.score) == ("Slogans", 31, 50, ADDED_SCORE)
     assert shown.added == {2: 4}
+    assert {i: r["status"] for i, r in shown.spans.items()} == {0: "relabelled_resized", 1: "rejected", 2: "added"}
     assert [s.start for s in article.techniques] == [5, 14]  # the stored analysis is not changed

@@ -12,6 +12,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -75,8 +76,23 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def render_html(outcomes: list[Outcome]) -> str:
-    """The whole report as one HTML5 document (a string, UTF-8 when written)."""
+@dataclass(frozen=True, slots=True)
+class ReviewMarks:
+    """What reviewers changed, drawn on the article: a line above it, the spans a reviewer added
+    (position in ``article.techniques`` -> correction id), and a note per corrected span and claim
+    (position in ``article.techniques`` / ``article.claims`` -> text)."""
+
+    line: str = ""
+    added: Mapping[int, int] = field(default_factory=dict)
+    # claims a reviewer marked not check-worthy, still listed (the web page's undo) but not counted
+    struck_claims: frozenset[int] = frozenset()
+    spans: Mapping[int, str] = field(default_factory=dict)
+    claims: Mapping[int, str] = field(default_factory=dict)
+
+
+def render_html(outcomes: list[Outcome], marks: Mapping[int, ReviewMarks] | None = None) -> str:
+    """The whole report as one HTML5 document (a string, UTF-8 when written); ``marks`` draws the
+    reviewers' corrections on the outcomes at those positions (0-based)."""
     articles = [(i, o) for i, o in enumerate(outcomes, start=1)]
     ok = [(i, o) for i, o in articles if o.article is not None and o.error is None]
     failed = [(i, o) for i, o in articles if not (o.article is not None and o.error is None)]
@@ -105,7 +121,7 @@ def render_html(outcomes: list[Outcome]) -> str:
         parts.append(_overview(articles))
     for index, outcome in articles:
         if outcome.article is not None and outcome.error is None:
-            parts.append(_ArticleView(f"a{index}", outcome.source, outcome.article).render())
+            parts.append(_ArticleView(f"a{index}", outcome.source, outcome.article, (marks or {}).get(index - 1)).render())
         else:
             parts.append(_failure(f"a{index}", outcome))
     parts += [
@@ -193,12 +209,13 @@ def _failure(anchor: str, outcome: Outcome) -> str:
 class _ArticleView:
     """The HTML of one analysed article; ``anchor`` prefixes every id so several articles can share a page."""
 
-    def __init__(self, anchor: str, source: str, article: Article, added: Mapping[int, int] | None = None) -> None:
+    def __init__(self, anchor: str, source: str, article: Article, marks: ReviewMarks | None = None) -> None:
         self.anchor = anchor
         self.source = source
         self.article = article
-        # the web app's spans added by reviewers: position in article.techniques -> correction id
-        self.added = added or {}
+        self.marks = marks or ReviewMarks()
+        # spans added by reviewers: position in article.techniques -> correction id
+        self.added = self.marks.added
         self.spans = numbered_spans(article)
         # positions in the analysis' own lists: the web app's corrections refer to them
         self.span_index = {id(s): i for i, s in enumerate(article.techniques)}
@@ -253,6 +270,8 @@ class _ArticleView:
         warnings = "".join(
             f'<p class="warning" role="alert"><strong>Warning:</strong> {esc(w)}</p>' for w in language_warnings(article)
         )
+        if self.marks.line:
+            warnings += f'<p class="review-line" role="note">{esc(self.marks.line)}</p>'
         return (
             f'<header class="doc-head"><h2 id="{self.anchor}-h">{esc(article_heading(article, self.source))}</h2>'
             f"{warnings}"
@@ -269,11 +288,12 @@ class _ArticleView:
         else:
             bits.append("techniques not analysed")
         if article.has_run("claims") or article.claims:
-            matched = sum(1 for c in article.claims if c.matches)
-            claim_bit = f"{len(article.claims)} check-worthy claim{'s' if len(article.claims) != 1 else ''}"
+            claims = [c for i, c in enumerate(article.claims) if i not in self.marks.struck_claims]
+            matched = sum(1 for c in claims if c.matches)
+            claim_bit = f"{len(claims)} check-worthy claim{'s' if len(claims) != 1 else ''}"
             if matched:
                 # Say how many the article states itself: a report that quotes false claims is not spreading them.
-                own = sum(1 for c in article.claims if any(m.relation == "repeats" for m in c.matches))
+                own = sum(1 for c in claims if any(m.relation == "repeats" for m in c.matches))
                 claim_bit += (
                     f", <strong>{matched} the same as {'a known claim' if matched == 1 else 'known claims'}</strong>"
                     + (f" ({own} in the article's own voice)" if own else "")
@@ -394,7 +414,9 @@ class _ArticleView:
             triggers = ", ".join(getattr(ns.span, "triggers", None) or [])
             index = self.span_index.get(id(ns.span), -1)
             added = self.added.get(index)
-            score = f"{ns.span.score:.2f}" if added is None else "added by a reviewer"
+            note = self.marks.spans.get(index)
+            # a span a reviewer added has no model score; its note (when given) says who added it
+            score = f"{ns.span.score:.2f}" if added is None else ("" if note else "added by a reviewer")
             rows.append(
                 f'<li id="{self.span_id(ns)}" value="{ns.number}" data-t="{cls}" data-score="{ns.span.score:.4f}" '
                 + (f'data-index="{index}" ' if added is None else f'data-index="-1" data-added="{added}" ')
@@ -407,12 +429,17 @@ class _ArticleView:
                 f'<span class="score">{score}</span> '
                 f'<q>{esc(words)}</q> <span class="muted small">chars {ns.span.start}&ndash;{ns.span.end}</span>'
                 + (f' <span class="why-span small">{esc(triggers_text(ns.span, words))}</span>' if triggers_text(ns.span, words) else "")
+                + self.note(note)
                 + "</li>"
             )
         return (
             f'<section class="spans"><h3>All technique spans ({len(self.spans)})</h3>'
             f'<ol class="spanlist">{"".join(rows)}</ol></section>'
         )
+
+    @staticmethod
+    def note(text: str | None) -> str:
+        return f' <span class="review-note">{esc(text)}</span>' if text else ""
 
     # -- claims ---------------------------------------------------------------------------------------
 
@@ -480,7 +507,7 @@ class _ArticleView:
         return (
             f'<tr class="claim{matched}" id="{self.anchor}-c{index}" data-index="{index}"><td class="num">'
             f'<a class="goto" href="#{self.anchor}-ct{index}" title="show the claim in the text">{number}</a></td>'
-            f'<td class="claim-text">{esc(claim.text)}</td>'
+            f'<td class="claim-text">{esc(claim.text)}{self.note(self.marks.claims.get(index))}</td>'
             f'<td class="who">{who}</td><td>{voice}</td>'
             f'<td class="num">{_meter(claim.score)}</td><td>{matches}</td></tr>'
         )

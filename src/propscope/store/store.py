@@ -92,6 +92,7 @@ class ArticleQuery:
     language: str | None = None
     has_match: bool | None = None
     q: str | None = None  # case-insensitive substring of the title or text
+    job: str | None = None  # only the articles stored by this batch job (the caller checks who may see it)
     sort: str = "-created"
     limit: int = 20
     offset: int = 0
@@ -342,6 +343,8 @@ class Store:
             conditions.append(
                 AnalysisRow.id.in_(select(TechniqueCountRow.analysis_id).where(TechniqueCountRow.technique == query.technique))
             )
+        if query.job is not None:
+            conditions.append(ArticleRow.id.in_(select(JobItemRow.article_id).where(JobItemRow.job_id == query.job)))
         if query.q:
             conditions.append(ArticleRow.title.icontains(query.q, autoescape=True) | ArticleRow.text.icontains(query.q, autoescape=True))
         base = select(ArticleRow, AnalysisRow).join(AnalysisRow, AnalysisRow.article_id == ArticleRow.id).where(and_(*conditions))

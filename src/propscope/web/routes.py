@@ -35,9 +35,10 @@ from propscope.api.state import AppState, get_state
 from propscope.errors import BadRequest, Forbidden, PropscopeError, Unauthorized
 from propscope.options import RunSettings
 from propscope.report.common import technique_counts, unique_sources
-from propscope.report.html import _ArticleView, render_html, technique_code, technique_css
+from propscope.report.html import ReviewMarks, _ArticleView, render_html, technique_code, technique_css
 from propscope.report.reliability import publisher_line, reliability_band
 from propscope.engine import Outcome
+from propscope.schema import article_to_dict
 from propscope.store import ArticleQuery, CorrectionRequest, StatsQuery
 from propscope.techniques import TECHNIQUES
 from propscope.web import charts, review
@@ -301,20 +302,29 @@ def articles(v: Visit = Depends(visit)) -> Response:
         except ValueError:
             return None
 
-    filters = {k: (params.get(k) or None) for k in ("outlet", "technique", "q")}
+    filters = {k: (params.get(k) or None) for k in ("outlet", "technique", "q", "job")}
     offset = _int(params.get("offset"), 0, 0, 10_000_000)
     sort = params.get("sort") if params.get("sort") in SORT_LABELS else "-date"
+    job = None
+    if filters["job"]:  # a job's articles: for whoever may see the job (its owner, an admin)
+        need = _need(v, "reviewer")
+        if need is not None:
+            return need
     try:
+        if filters["job"]:
+            job = job_dict(_job_of(v, filters["job"]))
         found = v.state.store.list_articles(ArticleQuery(
             outlet=filters["outlet"], technique=filters["technique"], q=(filters["q"] or "")[:200] or None,
-            date_from=day("from"), date_to=day("to"), has_match=has_match, sort=sort, limit=50, offset=offset))
+            date_from=day("from"), date_to=day("to"), has_match=has_match, job=filters["job"], sort=sort, limit=50,
+            offset=offset))
         ran = charts.components_ran(v.state.store, [a["analysis"]["id"] for a in found["items"]])
     except PropscopeError as error:
         return _error_page(v, error)
-    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match", "sort")}
+    query = {k: params.get(k, "") for k in ("outlet", "technique", "q", "from", "to", "has_match", "job", "sort")}
     more = "&".join(f"{k}={quote(val)}" for k, val in query.items() if val)
+    without_job = "&".join(f"{k}={quote(val)}" for k, val in query.items() if val and k != "job")
     return page(v, "articles.html", found=found, query=query, more=more, offset=offset, techniques=TECHNIQUES,
-                ran=ran, sorts=SORT_LABELS, sort=sort)
+                ran=ran, sorts=SORT_LABELS, sort=sort, job=job, without_job=without_job)
 
 
 SORT_LABELS = {"-date": "newest first", "date": "oldest first", "-created": "last stored first", "outlet": "outlet",
@@ -325,7 +335,10 @@ def _stored(v: Visit, article_id: int) -> Any:
     return v.state.store.get(article_id)
 
 
-def _summary(article: Any) -> dict[str, Any]:
+def _summary(shown: review.Reviewed) -> dict[str, Any]:
+    """The page's 'At a glance', over the reviewed copy (claims linked by their position in the page's copy)."""
+    copy = review.reviewed_copy(shown)
+    article = copy.article
     spans = _ArticleView("a1", "", article).spans
     top = technique_counts(spans)[:3]
     sentences = article.sentences
@@ -333,9 +346,11 @@ def _summary(article: Any) -> dict[str, Any]:
     sources = [c for c in unique_sources(article.citations) if c.reliability is not None]
     weakest = sorted(sources, key=lambda c: c.reliability)[:3]
     return {
+        "reviewed": shown.corrections > 0,
+        "claims": len(article.claims),
         "top": [(t.title, technique_code(t.name), n) for t, n in top],
         "sentence_share": (with_technique / len(sentences)) if sentences else None,
-        "matched": [(i, c) for i, c in enumerate(article.claims) if c.matches],
+        "matched": [(position, c) for (position, _r, _m), c in zip(copy.claims, article.claims, strict=True) if c.matches],
         # "none" only where claims were looked for and compared with the KB
         "matching_ran": article.has_run("claims") and article.has_run("matching"),
         "weakest": [(c.name, c.reliability, reliability_band(c.reliability)[0]) for c in weakest],
@@ -354,23 +369,29 @@ def article_page(article_id: int, v: Visit = Depends(visit)) -> Response:
     if need is not None:
         return need
     try:
-        stored, body, corrections = _reviewed_view(v, article_id)
+        stored, shown, body, corrections = _reviewed_view(v, article_id)
     except PropscopeError as error:
         return _error_page(v, error)
-    return page(v, "article.html", stored=stored, article=stored.article, body=body, summary=_summary(stored.article),
+    return page(v, "article.html", stored=stored, article=stored.article, body=body, summary=_summary(shown),
                 corrections=_json_for_script(corrections), techniques=_json_for_script([[t.name, t.title] for t in TECHNIQUES]),
                 kb=_kb_coverage(v.state))
 
 
-def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, str, list[dict[str, Any]]]:
-    """The stored article, its text drawn with the corrections of its current analysis, and those corrections."""
+def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, review.Reviewed, str, list[dict[str, Any]]]:
+    """The stored article, its reviewed copy, the copy's text drawn, and the corrections of its current analysis."""
     stored = _stored(v, article_id)
     corrections = review.of_analysis(v.state.store.corrections(article_id), stored.analysis["id"])
     shown = review.reviewed(stored.article, corrections)
-    if not (shown.article.title or "").strip():  # a heading a reader recognises, not the source "text"
-        words = shown.article.text.split()
-        shown.article.title = "Untitled: \u201c" + " ".join(words[:12]) + ("\u2026" if len(words) > 12 else "") + "\u201d"
-    return stored, _ArticleView("a1", stored.source or "", shown.article, shown.added).render(), corrections
+    _untitled(shown.article)
+    struck = frozenset(i for i, r in shown.claims.items() if r.get("checkworthy") is False)
+    body = _ArticleView("a1", stored.source or "", shown.article, ReviewMarks(added=shown.added, struck_claims=struck)).render()
+    return stored, shown, body, corrections
+
+
+def _untitled(article: Any) -> None:
+    if not (article.title or "").strip():  # a heading a reader recognises, not the source "text"
+        words = article.text.split()
+        article.title = "Untitled: \u201c" + " ".join(words[:12]) + ("\u2026" if len(words) > 12 else "") + "\u201d"
 
 
 @router.get("/articles/{article_id}/view")
@@ -379,10 +400,11 @@ def article_view(article_id: int, v: Visit = Depends(visit)) -> Response:
     if not v.can("reader"):
         return _json_error(Unauthorized("sign in first"))
     try:
-        _stored_article, body, corrections = _reviewed_view(v, article_id)
+        _stored_article, shown, body, corrections = _reviewed_view(v, article_id)
     except PropscopeError as error:
         return _json_error(error)
-    return _finish(v, JSONResponse({"html": body, "corrections": corrections}))
+    glance = _templates.get_template("glance.html").render(summary=_summary(shown), kb=_kb_coverage(v.state))
+    return _finish(v, JSONResponse({"html": body, "glance": glance, "corrections": corrections}))
 
 
 _coverage_cache: dict[tuple[str, float], dict[str, Any] | None] = {}
@@ -420,45 +442,122 @@ def _kb_stats(state: AppState) -> dict[str, Any] | None:
     return stats
 
 
-@router.get("/articles/{article_id}/report.html")
-def article_report(article_id: int, v: Visit = Depends(visit)) -> Response:
+# -- exports: the reviewed copy by default, ?as=analysed for the model's output ----------------------
+@dataclass
+class _Export:
+    stored: Any
+    reviewed: bool  # False: the model's output as analysed
+    shown: review.Reviewed  # the analysis with its corrections (none applied when not reviewed)
+    standing: list[dict[str, Any]]  # the corrections of the exported analysis
+
+    @property
+    def name(self) -> str:
+        return f"propscope-{self.stored.id}" + ("" if self.reviewed else "-as-analysed")
+
+
+def _export(v: Visit, article_id: int) -> _Export | Response:
+    """What to export (``?as=``), or the page that says why not (sign in, no such article, a bad ``as``)."""
     need = _need(v, "reader")
     if need is not None:
         return need
+    wanted = v.request.query_params.get("as", "reviewed")
     try:
+        if wanted not in ("reviewed", "analysed"):
+            raise BadRequest("as= must be 'reviewed' (the default) or 'analysed'")
         stored = _stored(v, article_id)
+        standing = review.of_analysis(v.state.store.corrections(article_id), stored.analysis["id"])
     except PropscopeError as error:
         return _error_page(v, error)
-    outcome = Outcome(stored.source or f"article {article_id}", stored.article, None)
+    reviewed = wanted == "reviewed"
+    return _Export(stored, reviewed, review.reviewed(stored.article, standing if reviewed else []), standing)
+
+
+def _download(body: str, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/articles/{article_id}/analysis.json")
+def article_json(article_id: int, v: Visit = Depends(visit)) -> Response:
+    export = _export(v, article_id)
+    if isinstance(export, Response):
+        return export
+    stored = export.stored
+    body: dict[str, Any] = {"article_id": stored.id, "source": stored.source, "analysis": stored.analysis,
+                            "exported": "reviewed" if export.reviewed else "analysed"}
+    if export.reviewed:
+        body["corrections"] = export.standing
+        body["document"] = review.reviewed_document(export.shown)
+    else:
+        body["document"] = article_to_dict(stored.article)
+    return _download(json.dumps(body, ensure_ascii=False, indent=1), "application/json", f"{export.name}.json")
+
+
+@router.get("/articles/{article_id}/report.html")
+def article_report(article_id: int, v: Visit = Depends(visit)) -> Response:
+    export = _export(v, article_id)
+    if isinstance(export, Response):
+        return export
+    stored, standing = export.stored, len(export.standing)
+    copy = review.reviewed_copy(export.shown)
+    if export.reviewed:
+        marks = ReviewMarks(
+            line=_review_line(export.shown, copy),
+            added={i: r["corrections"][0]["id"] for i, (position, r) in enumerate(copy.spans) if position is None and r},
+            spans={i: review.describe(r) for i, (_p, r) in enumerate(copy.spans) if r},
+            claims={i: _claim_note(r, matches) for i, (_p, r, matches) in enumerate(copy.claims) if r or any(matches)})
+    else:
+        marks = ReviewMarks(line=(f"The model's output as analysed: the {standing} reviewers' correction"
+                                  f"{'s' if standing != 1 else ''} of this article are not applied.") if standing else "")
+    outcome = Outcome(stored.source or f"article {article_id}", copy.article, None)
     # the report carries its own (hash-based) CSP in a meta tag; no page CSP on top of it
-    return Response(render_html([outcome]), media_type="text/html",
-                    headers={"Content-Disposition": f'attachment; filename="propscope-{article_id}.html"'})
+    return _download(render_html([outcome], {0: marks}), "text/html", f"{export.name}.html")
+
+
+def _review_line(shown: review.Reviewed, copy: review.Copy) -> str:
+    if not shown.corrections:
+        return "No reviewer has corrected this analysis: this is the model's output."
+    who = sorted({r["by"] for r in [*shown.spans.values(), *shown.claims.values(), *shown.matches.values()]})
+    last = max(r["at"] for r in [*shown.spans.values(), *shown.claims.values(), *shown.matches.values()])
+    out = copy.left_out
+    left = [f"{n} {what}" for n, what in ((out["spans"], "rejected span"), (out["claims"], "claim marked not check-worthy"),
+                                          (out["matches"], "rejected match")) if n]
+    return (f"Reviewed copy: {shown.corrections} correction{'s' if shown.corrections != 1 else ''} by {', '.join(who)} "
+            f"(last {last[:16].replace('T', ' ')} UTC) applied"
+            + (f"; left out: {', '.join(left)}" if left else "") + ". Corrected items are marked.")
+
+
+def _claim_note(claim_review: review.Review | None, matches: list[review.Review | None]) -> str:
+    notes = [review.describe(claim_review)] if claim_review else []
+    notes += [f"match {review.describe(r)}" for r in matches if r]
+    return "; ".join(notes)
 
 
 @router.get("/articles/{article_id}/{what}.csv")
 def article_csv(article_id: int, what: str, v: Visit = Depends(visit)) -> Response:
-    need = _need(v, "reader")
-    if need is not None:
-        return need
     if what not in ("spans", "claims"):
         return Response("not found", status_code=404, media_type="text/plain")
-    try:
-        article = _stored(v, article_id).article
-    except PropscopeError as error:
-        return _error_page(v, error)
+    export = _export(v, article_id)
+    if isinstance(export, Response):
+        return export
+    copy = review.reviewed_copy(export.shown)
+    article = copy.article
     out = io.StringIO()
     writer = csv.writer(out)
     if what == "spans":
-        writer.writerow(["index", "technique", "start", "end", "score", "text"])
-        for i, s in enumerate(article.techniques):
-            writer.writerow([i, s.technique, s.start, s.end, f"{s.score:.4f}", _cell(article.text[s.start : s.end])])
+        # index: the span's position in the analysis (empty for a span a reviewer added)
+        writer.writerow(["index", "technique", "start", "end", "score", "text", "review"])
+        for s, (index, r) in zip(article.techniques, copy.spans, strict=True):
+            writer.writerow(["" if index is None else index, s.technique, s.start, s.end,
+                             "" if index is None else f"{s.score:.4f}", _cell(article.text[s.start : s.end]),
+                             _cell(review.describe(r)) if r else ""])
     else:
-        writer.writerow(["index", "start", "end", "score", "speaker", "voice", "text", "matches"])
-        for i, c in enumerate(article.claims):
-            matches = "; ".join(f"{m.kb_id} ({m.similarity:.2f})" for m in c.matches)
-            writer.writerow([i, c.start, c.end, f"{c.score:.4f}", _cell(c.speaker or ""), c.voice, _cell(c.text), _cell(matches)])
-    return Response(out.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="propscope-{article_id}-{what}.csv"'})
+        writer.writerow(["index", "start", "end", "score", "speaker", "voice", "text", "matches", "review"])
+        for c, (index, r, match_reviews) in zip(article.claims, copy.claims, strict=True):
+            matches = "; ".join(f"{m.kb_id} ({m.similarity:.2f}{', confirmed' if mr else ''})"
+                                for m, mr in zip(c.matches, match_reviews, strict=True))
+            writer.writerow([index, c.start, c.end, f"{c.score:.4f}", _cell(c.speaker or ""), c.voice, _cell(c.text),
+                             _cell(matches), _cell(_claim_note(r, match_reviews))])
+    return _download(out.getvalue(), "text/csv", f"{export.name}-{what}.csv")
 
 
 def _cell(value: str) -> str:

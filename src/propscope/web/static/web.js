@@ -44,6 +44,8 @@
         var doc = document.querySelector("article.doc");
         var y = window.scrollY;
         doc.outerHTML = data.html;
+        var glance = document.getElementById("ps-glance");
+        if (glance && data.glance) { glance.outerHTML = data.glance; }  // the summary counts the corrections too
         window.scrollTo(0, y);
         corrections = data.corrections;
         render();
@@ -106,7 +108,9 @@
       var index = parseInt(li.dataset.index, 10);
       var mine = corrections.filter(function (x) { return x.target === "technique" && x.index === index && x.action !== "add"; });
       var decided = mine.filter(function (x) { return x.action === "accept" || x.action === "reject"; }).pop();
-      li.classList.toggle("rejected", !!(decided && decided.action === "reject"));
+      // rejected while its newest correction is a reject: the exports' rule (web/review.py)
+      var rejected = !!(mine.length && mine[mine.length - 1].action === "reject");
+      li.classList.toggle("rejected", rejected);
       mine.forEach(function (c) {
         var text = { accept: "accepted", reject: "rejected", relabel: "relabelled", resize: "resized" }[c.action] || c.action;
         if (c.action === "relabel" && c.after) { text += " as " + (titles[c.after.technique] || c.after.technique); }
@@ -118,7 +122,7 @@
         box.appendChild(button("Accept", function () { correct({ target: "technique", action: "accept", index: index }, "span accepted", own); }));
         box.appendChild(button("Reject", function () { correct({ target: "technique", action: "reject", index: index }, "span rejected", own); }));
       }
-      if (reviewer && !(decided && decided.action === "reject")) {
+      if (reviewer && !rejected) {
         // a select and a button: arrowing through a closed select fires 'change', which must not relabel
         var pick = el("select");
         pick.setAttribute("aria-label", "new technique for span " + li.dataset.n);
