@@ -217,3 +217,25 @@ def test_merging_into_an_export_whose_text_was_edited_is_refused_and_changes_not
     assert main(args) == 2
     assert capsys.readouterr().err.startswith("propscope: error E400:")
     assert folder_bytes(out) == before
+
+
+def test_a_relabel_and_a_resize_of_one_span_both_reach_the_export(store: Store, tmp_path: Path) -> None:
+    """The store records a resize with the model's technique; the export keeps the reviewer's relabel
+    too, as the web page draws it, whichever came first; an accept or reject afterwards ends both."""
+    ids = {key: store.save(article(text), "sig-1").article_id for key, text in TEXTS.items()}
+    correct(store, ids["a"], "technique", "relabel", index=0, technique="Slogans")
+    correct(store, ids["a"], "technique", "resize", index=0, start=0, end=17)
+    correct(store, ids["b"], "technique", "resize", index=0, start=0, end=12)
+    correct(store, ids["b"], "technique", "relabel", index=0, technique="Doubt")
+    correct(store, ids["c"], "technique", "relabel", index=0, technique="Slogans")
+    correct(store, ids["c"], "technique", "reject", index=0)
+    correct(store, ids["c"], "technique", "resize", index=0, start=4, end=19)
+    export_corrections(store, "techniques", tmp_path / "out")
+    got = {(d["article"], d["start"], d["end"], d["technique"], d["decision"])
+           for d in read_jsonl(tmp_path / "out" / "decisions.jsonl")}
+    a, b, c = (export_id(TEXTS[k]) for k in "abc")
+    assert got == {
+        (a, 0, 8, "Loaded_Language", "reject"), (a, 0, 17, "Slogans", "add"),
+        (b, 0, 7, "Loaded_Language", "reject"), (b, 0, 12, "Doubt", "add"),
+        (c, 0, 3, "Loaded_Language", "reject"), (c, 4, 19, "Loaded_Language", "add"),  # the reject ended the relabel
+    }

@@ -62,10 +62,31 @@ def _item(correction: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def effective(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The newest correction of each item, in the order they were made."""
+    """The newest correction of each item, in the order they were made.
+
+    A relabel and a resize of one span both stand (as the web page draws them): when the newest is one
+    of them and the other came after the span's last accept or reject, the newest carries both, e.g. a
+    resize after a relabel keeps the new technique (the store records a resize with the model's)."""
     latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+    edits: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = {}
     for correction in sorted(corrections, key=lambda c: (iso_utc(c["created"]), c["id"])):
-        latest[_item(correction)] = correction
+        item = _item(correction)
+        action = correction["action"]
+        if correction["target"] == "technique" and action in ("relabel", "resize"):
+            standing = edits.setdefault(item, {})
+            standing[action] = correction
+            other = standing.get("resize" if action == "relabel" else "relabel")
+            if other is not None and correction["after"] is not None:
+                after = dict(correction["after"])
+                if action == "resize":
+                    after["technique"] = other["after"]["technique"]
+                else:
+                    after["start"], after["end"] = other["after"]["start"], other["after"]["end"]
+                    after["text"] = other["after"].get("text", after.get("text"))
+                correction = {**correction, "after": after}
+        elif correction["target"] == "technique":
+            edits.pop(item, None)  # an accept or a reject closes the span's edits
+        latest[item] = correction
     return sorted(latest.values(), key=lambda c: (iso_utc(c["created"]), c["id"]))
 
 
