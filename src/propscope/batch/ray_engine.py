@@ -142,7 +142,11 @@ class RayEngine:
         self.config = config if config.threads else replace(config, threads=threads_per_worker(self.actors))
         self.settings, self.batch_size, self.address, self.factory = settings, batch_size, address, factory
 
-    def results(self, inputs: Iterable[str], ingest: IngestOptions, skip: dict[str, str]) -> Iterator[list[Done]]:
+    def results(
+        self, inputs: Iterable[str], ingest: IngestOptions, skip: dict[str, str], total: int | None = None
+    ) -> Iterator[list[Done]]:
+        """Every document's :class:`Done`, a block at a time as the actors finish them; ``total``
+        (the inputs' document count, when known) sizes the blocks."""
         ray = _ray()
         from propscope.schema import article_from_dict
 
@@ -165,10 +169,12 @@ class RayEngine:
             # Reading is light next to analysis: the read tasks ask for no CPU, so that actors holding
             # every CPU of a small node do not starve the reads that feed them.
             kind = "jsonl" if ".jsonl" in kinds else "parquet"
+            blocks = _blocks(total, self.batch_size, self.actors)
             if kind == "jsonl":
-                dataset = ray.data.read_text(paths, include_paths=True, drop_empty_lines=True, num_cpus=0)
+                dataset = ray.data.read_text(paths, include_paths=True, drop_empty_lines=True, num_cpus=0,
+                                             override_num_blocks=blocks)
             else:
-                dataset = ray.data.read_parquet(paths, include_paths=True, num_cpus=0)
+                dataset = ray.data.read_parquet(paths, include_paths=True, num_cpus=0, override_num_blocks=blocks)
             analysed = dataset.map_batches(
                 Analyse,
                 fn_constructor_kwargs={"config": self.config, "settings": self.settings, "ingest": ingest,
@@ -178,7 +184,9 @@ class RayEngine:
                 num_cpus=self.config.threads or 1,
                 batch_format="numpy",
             )
-            for batch in analysed.iter_batches(batch_size=self.batch_size, batch_format="pyarrow"):
+            # batch_size=None: each output block as it arrives, not re-batched (which would wait
+            # for the next block to fill a batch).
+            for batch in analysed.iter_batches(batch_size=None, batch_format="pyarrow"):
                 done = []
                 for row in batch.to_pylist():
                     article = article_from_dict(json.loads(row["article"])) if row["article"] else None
@@ -188,6 +196,19 @@ class RayEngine:
         finally:
             if started_here:
                 ray.shutdown()
+
+
+def _blocks(total: int | None, batch_size: int, actors: int) -> int | None:
+    """Read blocks of about one model batch each: a map task is then one batch, its result streams
+    to the driver as soon as it is done, and no actor waits at the end while another finishes a
+    long block (Ray Data's default for one small file is a handful of blocks of dozens of rows).
+    Very large inputs get blocks of several batches (at most ``_MAX_BLOCKS`` blocks)."""
+    if not total:
+        return None
+    return max(actors, min(_MAX_BLOCKS, -(-total // max(1, batch_size))))
+
+
+_MAX_BLOCKS = 20_000
 
 
 def skip_map(status: dict[str, tuple[str | None, str]], retry_errors: bool) -> dict[str, str]:
