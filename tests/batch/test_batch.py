@@ -18,6 +18,7 @@ import pytest
 
 from propscope.batch import BatchOptions, run_batch
 from propscope.batch.local import threads_per_worker
+from propscope.batch.ray_engine import _blocks as ray_blocks
 from propscope.batch.sources import estimate_total, iter_documents
 from propscope.cli.main import main
 from propscope.components.segment import SentenceSegmenter
@@ -206,6 +207,10 @@ def test_bad_outputs_and_engine_sizes(tmp_path: Path) -> None:
     with pytest.raises(BatchError):
         run_batch([str(corpus_dir)], BatchOptions(), settings=SEGMENT)
     assert threads_per_worker(2, cores=8) == 4 and threads_per_worker(3, cores=2) == 1
+    # Ray reads blocks of one model batch (a task per batch, results stream per batch), at least
+    # one per actor, fewer and larger past 20,000 blocks; an unknown count leaves Ray's default.
+    assert ray_blocks(1000, 8, 2) == 125 and ray_blocks(3, 8, 2) == 2 and ray_blocks(None, 8, 2) is None
+    assert ray_blocks(10_000_000, 8, 2) == 20_000
 
 
 def test_two_worker_processes_give_the_same_output_as_one(tmp_path: Path) -> None:
