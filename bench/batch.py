@@ -2,10 +2,10 @@
 
     PYTHONPATH=src python bench/batch.py --articles 1000 --components all --repeat 3 --json figures.json
 
-Reads the first N English PPN articles (``$PROPSCOPE_SHARED_DATA/ppn/articles-en.jsonl``, CC BY-NC;
-copied to a temporary file, never committed; past the 2,996 articles the file holds, the articles
-are cycled, each copy with its own id and a last line ``(copy K)`` so that the run's duplicate check
-does not skip it). Each engine configuration runs ``propscope.batch.run_batch`` in a fresh
+Reads the first N English PPN articles with distinct texts (``$PROPSCOPE_SHARED_DATA/ppn/articles-en.jsonl``,
+CC BY-NC; copied to a temporary file, never committed; a repeated text would be skipped as a
+duplicate). Past the distinct texts the file holds, they are cycled, each copy with its own id
+and a last line ``(copy K)``. Each engine configuration runs ``propscope.batch.run_batch`` in a fresh
 subprocess (each pays its own model loading and Ray start-up, as a user's run does); repeats are
 interleaved (config A, B, C, D, then A, B, C, D again), so that a busy spell of a shared machine
 hits every configuration, and Ray's share of the local engine's throughput is taken within each
@@ -99,7 +99,8 @@ class Sampler:
             if found:
                 peak, cpu, command = found
                 before = self.seen.get(pid, (0, 0.0, ""))
-                self.seen[pid] = (max(peak, before[0]), max(cpu, before[1]), command)
+                # An exited process not yet reaped (a zombie) has no command line: keep the last one seen.
+                self.seen[pid] = (max(peak, before[0]), max(cpu, before[1]), command or before[2])
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -176,12 +177,18 @@ def shared_data() -> Path:
 
 
 def write_corpus(target: Path, count: int) -> Path:
-    """The first ``count`` English PPN articles as JSONL; cycled with marked copies past the end."""
+    """The first ``count`` distinct English PPN articles as JSONL; cycled with marked copies past the end."""
     source = shared_data() / "ppn" / "articles-en.jsonl"
     if not source.is_file():
         sys.exit(f"bench: {source} not found (set PROPSCOPE_SHARED_DATA)")
+    records, texts = [], set()
     with source.open(encoding="utf-8") as handle:
-        records = [line for line in handle if line.strip()]
+        for line in handle:
+            # Distinct texts only: the run skips a repeated text as a duplicate (about one PPN article in eight).
+            text = json.loads(line).get("text") if line.strip() else None
+            if text and text not in texts:
+                texts.add(text)
+                records.append(line)
     with target.open("w", encoding="utf-8") as out:
         for index in range(count):
             line = records[index % len(records)]
