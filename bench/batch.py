@@ -21,13 +21,16 @@ Per run it reports
   split into the driver, the analysing workers and the rest (Ray's own processes: raylet, GCS,
   dashboard, agents, idle workers; the local engine's resource tracker): where a run spends the
   cores, which wall time on a shared machine hides;
-- ``worker_peak_rss_mb`` (``VmHWM`` of each analysing process) and ``driver_peak_rss_mb``.
+- ``worker_peak_rss_mb`` (``VmHWM`` of each analysing process) and ``driver_peak_rss_mb``;
+- ``output_sha256``: a digest of the analysed records (``identical`` is printed when the local
+  and Ray runs at the same number of workers agree).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -139,6 +142,7 @@ def one(engine: str, workers: int, corpus: Path, components: str | None, batch_s
         seconds = time.perf_counter() - started
         with sqlite3.connect(Path(out) / "run" / "ledger.sqlite") as db:
             chunks = db.execute("SELECT committed, documents FROM chunks ORDER BY committed").fetchall()
+        output = output_digest(Path(out) / "run")
     startup = steady = None
     if len(chunks) >= 2 and chunks[-1][0] > chunks[0][0]:
         steady = round(sum(n for _, n in chunks[1:]) / (chunks[-1][0] - chunks[0][0]), 3)
@@ -168,8 +172,22 @@ def one(engine: str, workers: int, corpus: Path, components: str | None, batch_s
         "cpu_s": {k: round(v, 2) for k, v in cpu.items()},
         "cpu_s_other": {k: round(v, 2) for k, v in sorted(other.items(), key=lambda item: -item[1]) if v >= 0.05},
         "cpu_s_per_article": round(sum(cpu.values()) / summary.ok, 4) if summary.ok else None,
-        "worker_peak_rss_mb": sorted(worker_rss), "driver_peak_rss_mb": driver_rss,
+        "worker_peak_rss_mb": sorted(worker_rss), "driver_peak_rss_mb": driver_rss, "output_sha256": output,
     }
+
+
+def output_digest(out: Path) -> str:
+    """SHA-256 of the run's JSONL records by id, without the input address (the Ray engine names a
+    record ``path#id``, the local engine ``path:line``): equal digests, equal results."""
+    records = []
+    for part in sorted((out / "jsonl").glob("part-*.jsonl")):
+        for line in part.open(encoding="utf-8"):
+            record = json.loads(line)
+            record.pop("source", None)
+            record.get("metadata", {}).pop("source", None)
+            records.append(record)
+    records.sort(key=lambda r: str(r.get("id")))
+    return hashlib.sha256(json.dumps(records, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def shared_data() -> Path:
@@ -272,6 +290,12 @@ def main() -> None:
         print(f"{r['engine']:<7}{r['workers']:>8}{r['articles_per_s']:>8.2f}{r['steady_articles_per_s'] or 0:>8.2f}"
               f"{r['startup_s'] or 0:>8.1f}{r['cpu_s_per_article'] or 0:>10.3f}  "
               f"{cpu['driver']:.1f}/{cpu['workers']:.1f}/{cpu['other']:.1f}  {r['worker_peak_rss_mb']} ({r['driver_peak_rss_mb']})")
+    for workers in (1, 2):
+        # Same workers, same threads per worker: the outputs must be equal (ONNX Runtime's sums can
+        # differ in the last bits between thread counts, so 1 against 2 workers is not compared).
+        digests = {r[(e, workers)]["output_sha256"] for r in repeats for e in ("local", "ray") if (e, workers) in r}
+        if any(("ray", workers) in r for r in repeats) and any(("local", workers) in r for r in repeats):
+            print(f"outputs at {workers} worker(s): {'identical' if len(digests) == 1 else 'DIFFERENT: ' + ', '.join(sorted(digests))}")
     for workers, share in whole.items():
         print(f"Ray at {workers} actor(s): {100 * share:.0f} % of the local engine's whole-run throughput, "
               f"{100 * steady.get(workers, float('nan')):.0f} % after start-up (median of per-repeat ratios)")
