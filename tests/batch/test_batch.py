@@ -18,7 +18,6 @@ import pytest
 
 from propscope.batch import BatchOptions, run_batch
 from propscope.batch.local import threads_per_worker
-from propscope.batch.ray_engine import _blocks as ray_blocks
 from propscope.batch.sources import estimate_total, iter_documents
 from propscope.cli.main import main
 from propscope.components.segment import SentenceSegmenter
@@ -73,6 +72,25 @@ class Annotator(Component):
         article.claims.append(claim)
         article.citations.append(Citation("TASS", "tass.ru", 0.1, 0, 6))
         return article
+
+
+class BatchMarker(Component):
+    """Writes into each article the ids of the articles it was analysed with (a model batch): the
+    quantised models' scores depend slightly on a batch's texts, so engines must batch alike."""
+
+    name = "batch_marker"
+    version = "1"
+    requires = ("sentences",)
+    assigns = ()
+
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
+        for article in articles:
+            article.metadata["batch"] = ",".join(a.id for a in articles)
+        return list(articles)
+
+
+def batch_marking_analyzer(config: EngineConfig) -> Analyzer:
+    return Analyzer(config, components=[SentenceSegmenter(config), BatchMarker(config)])
 
 
 def annotating_analyzer(config: EngineConfig) -> Analyzer:
@@ -207,10 +225,6 @@ def test_bad_outputs_and_engine_sizes(tmp_path: Path) -> None:
     with pytest.raises(BatchError):
         run_batch([str(corpus_dir)], BatchOptions(), settings=SEGMENT)
     assert threads_per_worker(2, cores=8) == 4 and threads_per_worker(3, cores=2) == 1
-    # Ray reads blocks of one model batch (a task per batch, results stream per batch), at least
-    # one per actor, fewer and larger past 20,000 blocks; an unknown count leaves Ray's default.
-    assert ray_blocks(1000, 8, 2) == 125 and ray_blocks(3, 8, 2) == 2 and ray_blocks(None, 8, 2) is None
-    assert ray_blocks(10_000_000, 8, 2) == 20_000
 
 
 def test_two_worker_processes_give_the_same_output_as_one(tmp_path: Path) -> None:

@@ -204,8 +204,7 @@ def _drive(
     pending_done: list[Done] = []
     last_commit = time.monotonic()
     started = time.monotonic()
-    total = estimate_total(inputs)
-    progress = Progress(total, options.progress, options.log_every_s)
+    progress = Progress(estimate_total(inputs), options.progress, options.log_every_s)
 
     def commit(force: bool = False) -> None:
         nonlocal chunk_number, last_commit, pending_rows, pending_done
@@ -280,7 +279,7 @@ def _drive(
     if options.engine == "ray":
         from propscope.batch.ray_engine import skip_map
 
-        stream = engine.results(inputs, ingest, skip_map(earlier, options.retry_errors), total)
+        stream = engine.results(inputs, ingest, skip_map(earlier, options.retry_errors))
     else:
         stream = engine.map(batches())
     try:
