@@ -74,6 +74,25 @@ class Annotator(Component):
         return article
 
 
+class BatchMarker(Component):
+    """Writes into each article the ids of the articles it was analysed with (a model batch): the
+    quantised models' scores depend slightly on a batch's texts, so engines must batch alike."""
+
+    name = "batch_marker"
+    version = "1"
+    requires = ("sentences",)
+    assigns = ()
+
+    def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
+        for article in articles:
+            article.metadata["batch"] = ",".join(a.id for a in articles)
+        return list(articles)
+
+
+def batch_marking_analyzer(config: EngineConfig) -> Analyzer:
+    return Analyzer(config, components=[SentenceSegmenter(config), BatchMarker(config)])
+
+
 def annotating_analyzer(config: EngineConfig) -> Analyzer:
     return Analyzer(config, components=[SentenceSegmenter(config), Annotator(config)])
 

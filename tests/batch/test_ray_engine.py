@@ -10,7 +10,7 @@ import pytest
 from propscope.batch import BatchOptions, run_batch
 from propscope.options import EngineConfig
 
-from .test_batch import SEGMENT, annotating_analyzer, jsonl_records, write_corpus
+from .test_batch import SEGMENT, annotating_analyzer, batch_marking_analyzer, jsonl_records, write_corpus
 
 ray = pytest.importorskip("ray")
 pa = pytest.importorskip("pyarrow")
@@ -54,7 +54,16 @@ def test_ray_equals_local_resumes_and_reads_parquet(tmp_path: Path) -> None:
         again = run_batch([str(corpus)], options, factory=annotating_analyzer)
         assert (again.ok, again.failed, again.skipped_done) == (0, 0, 24)  # ok and failed earlier
 
-        rows = [json.loads(line) for line in write_corpus(tmp_path / "clean.jsonl", 12).read_text().splitlines()]
+        # The actors analyse the batches the local engine forms: consecutive records, batch_size each.
+        clean = write_corpus(tmp_path / "clean.jsonl", 12)
+        local, on_ray = tmp_path / "local-batches", tmp_path / "ray-batches"
+        run_batch([str(clean)], BatchOptions(out=local, batch_size=5), factory=batch_marking_analyzer)
+        run_batch([str(clean)], BatchOptions(out=on_ray, batch_size=5, engine="ray", workers=2), factory=batch_marking_analyzer)
+        assert comparable(on_ray) == comparable(local)
+        assert {r["metadata"]["batch"] for r in comparable(local).values()} == {
+            "doc0,doc1,doc2,doc3,doc4", "doc5,doc6,doc7,doc8,doc9", "doc10,doc11"}
+
+        rows = [json.loads(line) for line in clean.read_text().splitlines()]
         pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in.parquet", row_group_size=5)
         local, on_ray = tmp_path / "local-pq", tmp_path / "ray-pq"
         run_batch([str(tmp_path / "in.parquet")], BatchOptions(out=local), settings=SEGMENT)

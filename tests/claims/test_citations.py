@@ -77,3 +77,14 @@ def test_account_paths_and_parent_domains() -> None:
     assert table.rate_url("https://twitter.com/someone").how == "platform"
     assert table.rate_url("https://edition.cnn.com/2022/x").domain == "cnn.com"
     assert table.rate_url("http://unknown.example/x").reliability is None
+
+
+def test_the_fingerprint_does_not_change_when_the_table_loads() -> None:
+    # Each worker of a batch ran its first batch before the table loaded: those articles carried
+    # another fingerprint than the rest, and the local and Ray outputs differed by batch layout.
+    finder = CitationFinder(AnalyzeOptions())
+    before = finder.fingerprint()
+    finder(article(TEXT))
+    assert finder.fingerprint() == before
+    given = CitationFinder(AnalyzeOptions(), table=SourceTable.load())
+    assert given.fingerprint() != before  # a caller's table is not the shipped files

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -57,11 +58,10 @@ class Analyse:
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         from propscope.ingest.dispatch import article_from_record
         from propscope.ingest.records import _to_article
-        from propscope.schema import article_to_dict
 
         columns: dict[str, list[Any]] = {k: [] for k in ("source", "content_hash", "code", "reason", "article", "timings")}
 
-        def emit(source: str, digest: str | None, code: str | None, reason: str | None, article: str | None, timings: str) -> None:
+        def emit(source: str, digest: str | None, code: str | None, reason: str | None, article: bytes | None, timings: str) -> None:
             for key, value in zip(columns, (source, digest, code, reason, article, timings), strict=True):
                 columns[key].append(value)
 
@@ -97,7 +97,9 @@ class Analyse:
                 continue
             items.append((source, article))
         for done in analyze_batch(self.analyzer, items, self.settings):
-            body = json.dumps(article_to_dict(done.article), ensure_ascii=False) if done.article else None
+            # A pickle, not the schema's JSON: the driver runs the same propscope, and the JSON round
+            # trip costs about five times as much (5.1 against 1.1 ms per analysed PPN article).
+            body = pickle.dumps(done.article, protocol=5) if done.article else None
             emit(done.source, done.content_hash, done.code, done.reason, body, json.dumps(done.timings))
         return columns
 
@@ -143,8 +145,8 @@ class RayEngine:
         self.settings, self.batch_size, self.address, self.factory = settings, batch_size, address, factory
 
     def results(self, inputs: Iterable[str], ingest: IngestOptions, skip: dict[str, str]) -> Iterator[list[Done]]:
+        """Every document's :class:`Done`, a batch at a time as the actors finish them."""
         ray = _ray()
-        from propscope.schema import article_from_dict
 
         paths = [str(Path(p).resolve()) for p in inputs]
         kinds = {Path(p).suffix.lower() for p in paths}
@@ -169,6 +171,11 @@ class RayEngine:
                 dataset = ray.data.read_text(paths, include_paths=True, drop_empty_lines=True, num_cpus=0)
             else:
                 dataset = ray.data.read_parquet(paths, include_paths=True, num_cpus=0)
+            # Blocks of exactly one model batch of consecutive records (the last one shorter): a map
+            # task is one batch, and the batches are those the local engine forms from the same
+            # input, which matters because the quantised models' scores move slightly (by up to
+            # about 0.01) with the texts that share a batch.
+            dataset = dataset.repartition(target_num_rows_per_block=self.batch_size, strict=True)
             analysed = dataset.map_batches(
                 Analyse,
                 fn_constructor_kwargs={"config": self.config, "settings": self.settings, "ingest": ingest,
@@ -178,10 +185,12 @@ class RayEngine:
                 num_cpus=self.config.threads or 1,
                 batch_format="numpy",
             )
-            for batch in analysed.iter_batches(batch_size=self.batch_size, batch_format="pyarrow"):
+            # batch_size=None: each output block as it arrives, not re-batched (which would wait
+            # for the next block to fill a batch).
+            for batch in analysed.iter_batches(batch_size=None, batch_format="pyarrow"):
                 done = []
                 for row in batch.to_pylist():
-                    article = article_from_dict(json.loads(row["article"])) if row["article"] else None
+                    article = pickle.loads(row["article"]) if row["article"] else None
                     done.append(Done(row["source"], row["content_hash"] or "", article, row["code"], row["reason"],
                                      json.loads(row["timings"] or "{}")))
                 yield done

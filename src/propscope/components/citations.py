@@ -74,6 +74,7 @@ class CitationFinder(Component):
     def __init__(self, config: EngineConfig | AnalyzeOptions | None = None, table: SourceTable | None = None) -> None:
         super().__init__(config)
         self._table = table
+        self._given = table is not None  # not "loaded": the fingerprint must not change on first use
         self._alias_regex: re.Pattern[str] | None = None
 
     @property
@@ -95,7 +96,7 @@ class CitationFinder(Component):
         from propscope.sources.table import shipped_folder
 
         # A table given by the caller has no files to hash: its outlets are the provenance.
-        table = dir_fingerprint(shipped_folder()) if self._table is None else combine(len(self._table.outlets))
+        table = combine(len(self.table.outlets)) if self._given else dir_fingerprint(shipped_folder())
         return combine(self.name, self.version, table)
 
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:

@@ -7,15 +7,17 @@ Rows have the shape of the workspace store's ``Store.stats`` (``/v1/stats``): ``
 (technique -> spans per 1,000 words), ``claims``, ``matches`` (same-claim matches with known
 claims) and ``cited_sources``; :func:`parquet_stats` adds ``top_known_claims`` and
 ``top_cited_sources`` (name, count). :func:`corpus_stats` reads a batch output folder (Parquet,
-with pyarrow's grouped aggregations: a hundred thousand articles take seconds) or a store URL (the
+columnar, with pyarrow's hash lookups and grouped aggregations) or a store URL (the
 store's own SQL, which the API serves), so the command line and the dashboard count alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,29 +57,45 @@ def _rate(count: int, words: int) -> float:
     return round(1000 * count / words, 3) if words else 0.0
 
 
+def _read_table(folder: Path, columns: list[str]) -> Any:
+    """One table of a batch folder: its Parquet parts (one per chunk, hundreds or thousands of small
+    files) read on a few threads, the columns asked for only. Reading the parts file by file is
+    twice as fast as a ``pyarrow.dataset`` scan here and spares importing it (it imports pandas);
+    temporary files of an unfinished chunk (``.part-N.parquet.partial``) are not parts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+    if not files:
+        return None
+    with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
+        parts = list(pool.map(lambda path: pq.ParquetFile(path).read(columns=columns, use_threads=False), files))
+    return pa.concat_tables(parts)
+
+
 def parquet_stats(folder: Path, by_outlet: bool = True, period: str = "none", top: int = TOP) -> list[dict[str, Any]]:
-    """Statistics of a ``propscope batch`` output folder, one row per (outlet, period)."""
+    """Statistics of a ``propscope batch`` output folder, one row per (outlet, period).
+
+    Columnar throughout: each child table's rows find their article's (outlet, period) by a hash
+    lookup of ``article_id`` (``pyarrow.compute.index_in``, five times faster than a join here) and
+    are counted with grouped aggregations; Python sees only the grouped rows."""
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
-        import pyarrow.dataset as pads
     except ImportError:
         raise ScaleDependencyMissing("corpus stats over Parquet need pyarrow: pip install 'propscope[scale]'") from None
     if period not in PERIODS:
         raise InputError(f"period must be one of {', '.join(PERIODS)}")
-    if not (folder / "articles").is_dir():
+    articles = _read_table(folder / "articles", ["article_id", "outlet", "date", "words", "claims"]) if (folder / "articles").is_dir() else None
+    if articles is None:
         raise InputNotFound(f"{folder} holds no articles table (a 'propscope batch --out' folder with Parquet output)")
 
-    def table(name: str, columns: list[str]) -> Any:
-        path = folder / name
-        return pads.dataset(path, format="parquet").to_table(columns=columns)
-
-    articles = table("articles", ["article_id", "outlet", "date", "words", "claims"])
     outlets = articles["outlet"] if by_outlet else pa.nulls(articles.num_rows, pa.string())
-    dates = articles["date"].to_pylist()
     # Few distinct dates even in a large corpus: the period of each is computed once.
-    keys_of = {d: period_of(d, period) for d in set(dates)}
-    periods = pa.array([keys_of[d] for d in dates], pa.string())
+    dates = articles["date"]
+    distinct = pc.unique(dates)
+    periods_of = pa.array([period_of(d, period) for d in distinct.to_pylist()], pa.string())
+    periods = periods_of.take(pc.index_in(dates, value_set=distinct))
     keys = pa.table({"article_id": articles["article_id"], "outlet": outlets, "period": periods,
                      "words": articles["words"], "claims": articles["claims"]})
     if period != "none":  # undated articles belong to no period
@@ -86,12 +104,18 @@ def parquet_stats(folder: Path, by_outlet: bool = True, period: str = "none", to
     totals = keys.group_by(group, use_threads=True).aggregate(
         [("article_id", "count"), ("words", "sum"), ("claims", "sum")]
     )
-    ids = keys.select(["article_id", *group])
 
     def counted(name: str, column: str | None) -> Any:
-        columns = ["article_id"] + ([column] if column else [])
-        joined = table(name, columns).join(ids, "article_id")
-        return joined.group_by([*group, *([column] if column else [])], use_threads=True).aggregate([("article_id", "count")])
+        """Rows of a child table per (outlet, period[, column]) of their article."""
+        rows = _read_table(folder / name, ["article_id"] + ([column] if column else []))
+        if rows is None:
+            return []
+        where = pc.index_in(rows["article_id"], value_set=keys["article_id"])  # null: undated, or unknown
+        found = {"outlet": keys["outlet"].take(where), "period": keys["period"].take(where), "known": pc.is_valid(where)}
+        if column:
+            found[column] = rows[column]
+        table = pa.table(found).filter(pc.field("known"))
+        return table.group_by([*group, *([column] if column else [])], use_threads=True).aggregate([([], "count_all")]).to_pylist()
 
     rows: dict[tuple[Any, Any], dict[str, Any]] = {}
     for entry in totals.to_pylist():
@@ -102,19 +126,19 @@ def parquet_stats(folder: Path, by_outlet: bool = True, period: str = "none", to
             "claims": int(entry["claims_sum"] or 0), "matches": 0, "cited_sources": 0,
             "top_known_claims": [], "top_cited_sources": [],
         }
-    for entry in counted("spans", "technique").to_pylist():
+    for entry in counted("spans", "technique"):
         row = rows[(entry["outlet"], entry["period"])]
-        row["technique_spans"] += entry["article_id_count"]
-        row["by_technique"][entry["technique"]] = _rate(entry["article_id_count"], row["words"])
+        row["technique_spans"] += entry["count_all"]
+        row["by_technique"][entry["technique"]] = _rate(entry["count_all"], row["words"])
     for row in rows.values():
         row["techniques_per_1000_words"] = _rate(row["technique_spans"], row["words"])
         row["by_technique"] = dict(sorted(row["by_technique"].items(), key=lambda item: -item[1]))
     for name, column, total, top_key in (("matches", "known_claim", "matches", "top_known_claims"),
                                          ("citations", "name", "cited_sources", "top_cited_sources")):
-        for entry in counted(name, column).to_pylist():
+        for entry in counted(name, column):
             row = rows[(entry["outlet"], entry["period"])]
-            row[total] += entry["article_id_count"]
-            row[top_key].append((entry[column], entry["article_id_count"]))
+            row[total] += entry["count_all"]
+            row[top_key].append((entry[column], entry["count_all"]))
     for row in rows.values():
         for top_key in ("top_known_claims", "top_cited_sources"):
             row[top_key] = sorted(row[top_key], key=lambda item: (-item[1], item[0] or ""))[:top]
@@ -181,27 +205,34 @@ def render_text(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+PLOT_OUTLETS = 10
+
+
 def plot(rows: Sequence[dict[str, Any]], out: Path) -> None:
-    """Technique spans per 1,000 words by outlet (bars), over periods when there are any (lines)."""
-    import matplotlib
+    """Technique spans per 1,000 words by outlet (bars), over periods when there are any (lines, for
+    the ``PLOT_OUTLETS`` outlets with most articles: forty lines and their legend are unreadable)."""
+    from matplotlib.figure import Figure  # no pyplot: no display, no global figure state
 
-    matplotlib.use("Agg")  # no display: files only
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(9, 4.5))
+    figure = Figure(figsize=(9, 4.5))
+    axis = figure.add_subplot()
     periods = sorted({r["period"] for r in rows if r["period"]})
-    outlets = sorted({r["outlet"] or "(none)" for r in rows})
+    size: dict[str, int] = {}
+    for r in rows:
+        size[r["outlet"] or "(none)"] = size.get(r["outlet"] or "(none)", 0) + r["articles"]
+    outlets = sorted(size)
+    title = "Persuasion techniques by outlet"
     if periods:
-        for outlet in outlets:
+        shown = sorted(sorted(outlets, key=lambda o: -size[o])[:PLOT_OUTLETS])
+        for outlet in shown:
             points = sorted((r["period"], r["techniques_per_1000_words"]) for r in rows if (r["outlet"] or "(none)") == outlet and r["period"])
             axis.plot([dt.date.fromisoformat(p) for p, _ in points], [v for _, v in points], marker="o", label=outlet)
         axis.legend(fontsize="small")
         figure.autofmt_xdate()
+        title += " and period" + (f" ({len(shown)} of {len(outlets)} outlets, most articles first)" if len(shown) < len(outlets) else "")
     else:
         axis.bar(outlets, [sum(r["techniques_per_1000_words"] for r in rows if (r["outlet"] or "(none)") == o) for o in outlets])
         axis.tick_params(axis="x", labelrotation=30)
     axis.set_ylabel("technique spans per 1,000 words")
-    axis.set_title("Persuasion techniques by outlet" + (" and period" if periods else ""))
+    axis.set_title(title)
     figure.tight_layout()
     figure.savefig(out)
-    plt.close(figure)
