@@ -98,16 +98,28 @@ def build_windows(
     )
 
 
+def _add(sums: list[np.ndarray | None], index: int, sizes: list[int], window: slice, values: np.ndarray) -> None:
+    """Add one window's outputs to its article's sums (allocated at its first window, when the width is known)."""
+    if sums[index] is None:
+        sums[index] = np.zeros((sizes[index], values.shape[-1]), dtype=np.float32)
+    sums[index][window] += values  # type: ignore[index]
+
+
+def _means(sums: list[np.ndarray | None], divisors: list[np.ndarray]) -> list[np.ndarray]:
+    width = next((s.shape[-1] for s in sums if s is not None), 0)
+    return [(s if s is not None else np.zeros((len(d), width), dtype=np.float32)) / d for s, d in zip(sums, divisors, strict=True)]
+
+
 def average_windows(values: Sequence[np.ndarray], batch: WindowBatch, sizes: list[int]) -> list[np.ndarray]:
     """Per-article ``[n_tokens, D]`` means of window outputs (``values[row]``: ``[L, D]``, ``L`` at least the
     window's length) over the windows that saw each token."""
-    sums = [np.zeros((size, values[0].shape[-1]), dtype=np.float32) for size in sizes]
+    sums: list[np.ndarray | None] = [None] * len(sizes)
     counts = [np.zeros((size, 1), dtype=np.float32) for size in sizes]
     for row in range(len(batch)):
         index, start, n = int(batch.article[row]), int(batch.first_token[row]), int(batch.n_content[row])
-        sums[index][start : start + n] += values[row][1 : 1 + n]
+        _add(sums, index, sizes, slice(start, start + n), np.asarray(values[row][1 : 1 + n], dtype=np.float32))
         counts[index][start : start + n] += 1.0
-    return [s / np.maximum(c, 1.0) for s, c in zip(sums, counts, strict=True)]
+    return _means(sums, [np.maximum(c, 1.0) for c in counts])
 
 
 def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
@@ -345,18 +357,21 @@ def _join_pieces(text: str, pieces: list[list[float]]) -> list[list[float]]:
     return joined
 
 
-def span_extra_features(text: str, start: int, end: int, n_tokens: int) -> np.ndarray:
+def span_extra_features(text: str, start: int, end: int, n_tokens: int, lowered: str | None = None) -> np.ndarray:
     """Two scalars the span classifier sees beside pooled states: length, and how often the words recur.
 
     The recurrence count matters for Repetition, which no window-bound encoder can see on its own.
+    ``lowered``: ``text.lower()``, computed once per article by callers with many spans (lowering a
+    2 MB article for each of its spans made span classification quadratic in its length).
     """
     fragment = text[start:end].strip().lower()
-    count = text.lower().count(fragment) if fragment else 1
+    count = (lowered if lowered is not None else text.lower()).count(fragment) if fragment else 1
     return np.asarray([np.log1p(n_tokens) / 4.0, np.log1p(max(count - 1, 0))], dtype=np.float32)
 
 
 def span_features(
-    hidden: np.ndarray, logits: np.ndarray, offsets: np.ndarray, text: str, start: int, end: int
+    hidden: np.ndarray, logits: np.ndarray, offsets: np.ndarray, text: str, start: int, end: int,
+    lowered: str | None = None,
 ) -> np.ndarray:
     """Features of one span: mean and max of token states, mean token logits, extra scalars."""
     a, b = token_range(offsets, start, end)
@@ -365,7 +380,7 @@ def span_features(
         b = a + 1
     states = hidden[a:b]
     return np.concatenate(
-        [states.mean(axis=0), states.max(axis=0), logits[a:b].mean(axis=0), span_extra_features(text, start, end, b - a)]
+        [states.mean(axis=0), states.max(axis=0), logits[a:b].mean(axis=0), span_extra_features(text, start, end, b - a, lowered)]
     ).astype(np.float32)
 
 
@@ -423,22 +438,31 @@ def article_outputs(
         return []
     batch = build_windows(articles, max_length, overlap, cls_id, sep_id)
     sizes = [len(a) for a in articles]
-    logits_rows: list[np.ndarray] = []
-    hidden_rows: list[np.ndarray] = []
+    # Window outputs are summed into per-article arrays as they come, not kept: a 2 MB article has
+    # 2,600 windows, whose encoder states alone (256 x 384 floats each) took 1 GB.
+    sums: dict[str, list[np.ndarray | None]] = {name: [None] * len(sizes) for name in ("logits", "probs", "hidden")}
+    counts = [np.zeros((size, 1), dtype=np.float32) for size in sizes]
     for first in range(0, len(batch), windows_per_run):
-        rows = slice(first, first + windows_per_run)
-        length = int(batch.n_content[rows].max()) + 2
-        logits, hidden = run(batch.input_ids[rows, :length], batch.attention_mask[rows, :length])
-        logits_rows.extend(np.asarray(logits, dtype=np.float32))
-        if with_hidden:
-            if hidden is None:
-                raise ValueError("the runner returned no hidden states")
-            hidden_rows.extend(np.asarray(hidden, dtype=np.float32))
-    mean_logits = average_windows(logits_rows, batch, sizes)
-    mean_probs = average_windows([sigmoid(row) for row in logits_rows], batch, sizes)
+        rows = range(first, min(first + windows_per_run, len(batch)))
+        length = int(batch.n_content[first : rows.stop].max()) + 2
+        logits, hidden = run(batch.input_ids[first : rows.stop, :length], batch.attention_mask[first : rows.stop, :length])
+        logits = np.asarray(logits, dtype=np.float32)
+        if with_hidden and hidden is None:
+            raise ValueError("the runner returned no hidden states")
+        for k, row in enumerate(rows):
+            index, start, n = int(batch.article[row]), int(batch.first_token[row]), int(batch.n_content[row])
+            window = slice(start, start + n)
+            _add(sums["logits"], index, sizes, window, logits[k, 1 : 1 + n])
+            _add(sums["probs"], index, sizes, window, sigmoid(logits[k, 1 : 1 + n]))
+            if with_hidden:
+                _add(sums["hidden"], index, sizes, window, np.asarray(hidden[k, 1 : 1 + n], dtype=np.float32))
+            counts[index][window] += 1.0
+    divisors = [np.maximum(c, 1.0) for c in counts]
+    mean_logits = _means(sums["logits"], divisors)
+    mean_probs = _means(sums["probs"], divisors)
     mean_hidden: list[np.ndarray | None] = [None] * len(articles)
     if with_hidden:
-        mean_hidden = list(average_windows(hidden_rows, batch, sizes))
+        mean_hidden = list(_means(sums["hidden"], divisors))
     return [
         ArticleOutputs(text, article.offsets, probs, logit, hidden)
         for text, article, probs, logit, hidden in zip(texts, articles, mean_probs, mean_logits, mean_hidden, strict=True)
@@ -482,7 +506,8 @@ def span_matrix(out: ArticleOutputs, spans: Sequence[tuple[int, int]]) -> np.nda
         raise ValueError("span features need outputs computed with hidden states")
     if len(out.offsets) == 0:
         raise ValueError("span features need a text with at least one token")
-    return np.stack([span_features(out.hidden, out.logits, out.offsets, out.text, s, e) for s, e in spans])
+    lowered = out.text.lower()
+    return np.stack([span_features(out.hidden, out.logits, out.offsets, out.text, s, e, lowered) for s, e in spans])
 
 
 def span_head_probabilities(head: dict[str, np.ndarray], features: np.ndarray) -> np.ndarray:
