@@ -450,6 +450,48 @@ def plot(out: Path) -> list[Path]:
     return written
 
 
+def _cell(value: dict[str, float]) -> str:
+    return f"{value['mean']:.3f} ± {value['sd']:.3f}" if "mean" in value else "—"
+
+
+def tables(out: Path) -> str:
+    """Markdown tables of every result file (what the READMEs quote)."""
+    lines: list[str] = []
+    for name in ("techniques-shipped", "techniques-base"):
+        path = out / f"{name}.json"
+        if not path.is_file():
+            continue
+        result = json.loads(path.read_text(encoding="utf-8"))
+        lines += [f"### {name} ({result['date']}, {result['seconds']:.0f} s, seeds {result['seeds']})", "", f"`{result['command']}`", ""]
+        for mode in ("report", "all_spans"):
+            if mode not in next(iter(result["summary"].values())):
+                continue
+            lines += [
+                f"{'report operating point' if mode == 'report' else 'every span (--all-spans)'}: technique-aware FLC on the pool articles not corrected",
+                "",
+                "| N | scored articles | F1 no retraining | F1 retrained without | F1 retrained with | F1 gain (with - without) | P without / with | R without / with |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
+            for n, block in result["summary"].items():
+                b = block[mode]
+                lines.append(
+                    f"| {n} | {block['scored_articles']} | {_cell(b['source']['f1'])} | {_cell(b['without']['f1'])} | {_cell(b['with']['f1'])} "
+                    f"| {_cell(b['f1_gain'])} | {b['without']['precision']['mean']:.3f} / {b['with']['precision']['mean']:.3f} "
+                    f"| {b['without']['recall']['mean']:.3f} / {b['with']['recall']['mean']:.3f} |"
+                )
+            lines.append("")
+    path = out / "matches.json"
+    if path.is_file():
+        result = json.loads(path.read_text(encoding="utf-8"))
+        lines += [f"### matches ({result['date']}, seeds {result['seeds']})", "", f"`{result['command']}`", ""]
+        lines += ["| N reviewed | 'same' among them | P / R without (cosine >= 0.57) | P / R threshold refit | P / R logistic | runs where logistic called nothing |", "|---|---|---|---|---|---|"]
+        for n, block in result["summary"].items():
+            cells = [f"{_cell(block[a]['precision'])} / {_cell(block[a]['recall'])}" for a in ("without_shipped_threshold", "with_threshold", "with_logistic")]
+            lines.append(f"| {n} | {block['reviewed_same']['mean']:.1f} | {' | '.join(cells)} | {block['with_logistic']['precision']['undefined']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python eval/feedback/study.py")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -482,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "plot":
         for path in plot(args.out):
             print(path)
+        (args.out / "tables.md").write_text(tables(args.out), encoding="utf-8")
+        print(args.out / "tables.md")
         return 0
     if args.command == "techniques":
         result = techniques_study(args)
