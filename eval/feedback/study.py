@@ -172,7 +172,9 @@ def base_cache(corpus: Corpus, model: TechniqueModel, path: Path) -> FeatureCach
     return cache
 
 
-def techniques_study(args: argparse.Namespace) -> dict[str, Any]:
+def techniques_study(args: argparse.Namespace, partial: Path | None = None) -> dict[str, Any]:
+    """The study; with ``partial``, the result so far is written there after every run (a long run
+    stopped early still leaves its finished seeds)."""
     started = time.perf_counter()
     corpus = load_corpus(args.data)
     model_dir = args.model or packaged_model_path("techniques")
@@ -243,6 +245,8 @@ def techniques_study(args: argparse.Namespace) -> dict[str, Any]:
                 "with": scorer.score((adapted.weight, adapted.bias, adapted.span_head), scored),
             }
             runs.append(record)
+            if partial is not None:
+                partial.write_text(json.dumps({"design": design, "runs": runs, "summary": summarise(runs), "partial": True}, indent=2) + "\n", encoding="utf-8")
             mode = "report" if "report" in record["with"] else "all_spans"
             say(
                 f"seed {seed} N={n}: F1 ({mode}) source {record['source'][mode]['f1']:.4f} without {record['without'][mode]['f1']:.4f} "
@@ -528,8 +532,9 @@ def main(argv: list[str] | None = None) -> int:
         print(args.out / "tables.md")
         return 0
     if args.command == "techniques":
-        result = techniques_study(args)
         target = args.out / f"techniques-{args.design}{args.tag}.json"
+        result = techniques_study(args, target.with_suffix(".partial.json"))
+        target.with_suffix(".partial.json").unlink(missing_ok=True)
     else:
         result = matches_study(args)
         target = args.out / "matches.json"

@@ -56,7 +56,10 @@ def command(
     if corrections_scope not in SCOPES:
         raise DataError(f"--corrections-scope must be one of {', '.join(SCOPES)}")
     reviewed = read_corrections(corrections) if corrections is not None else None
-    say = lambda message: typer.echo(message, err=True)  # noqa: E731
+
+    def say(message: str) -> None:
+        typer.echo(message, err=True)
+
     if head_only:
         if source is None:
             raise DataError("--head-only needs --from MODEL_DIR (the model whose heads are retrained)")

@@ -36,6 +36,7 @@ from propscope.train.encoder import require_torch
 
 Logger = Callable[[str], None]
 ADAPT_FILE = "adapt.json"
+SOURCE_METRICS = "source-metrics.json"
 HEAD_NODE_PREFIX = "adapted_token_head"
 
 
@@ -368,8 +369,9 @@ def tagging_index(technique: str | None) -> int:
 
 def _token_table(
     cache: FeatureCache, articles: Sequence[TrainingArticle], n_techniques: int, bio: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rows of ``cache.hidden``, their targets, loss masks and weights, for every window token of ``articles``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of ``cache.hidden``, their targets, loss masks, weights and whether they come from a corrected
+    article, for every scored window token of ``articles``."""
     rows, owners, tokens = cache.rows_of([a.cache_id for a in articles])
     index = cache.index()
     per_article = []
@@ -389,8 +391,9 @@ def _token_table(
         targets[mine] = t[tokens[mine]]
         masks[mine] = m[tokens[mine]]
     weights = np.asarray([a.weight for a in articles], dtype=np.float32)[owners] if len(rows) else np.zeros(0, np.float32)
+    corrected = np.asarray([a.scope is not None for a in articles], dtype=bool)[owners] if len(rows) else np.zeros(0, bool)
     keep = masks.any(axis=1)
-    return rows[keep], targets[keep], masks[keep], weights[keep]
+    return rows[keep], targets[keep], masks[keep], weights[keep], corrected[keep]
 
 
 def _pos_weight(targets: np.ndarray, masks: np.ndarray, cap: float) -> np.ndarray:
@@ -412,7 +415,7 @@ def train_token_head(
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Fine-tune the linear token head on cached states; returns the new ``(W, b)`` and a loss record."""
     torch = require_torch()
-    rows, targets, masks, weights = _token_table(cache, articles, n_techniques, bio)
+    rows, targets, masks, weights, corrected = _token_table(cache, articles, n_techniques, bio)
     if len(rows) == 0:
         raise DataError("no scored tokens to train the token head on")
     torch.manual_seed(settings.seed)
@@ -441,7 +444,7 @@ def train_token_head(
     new_bias = head.bias.detach().numpy().copy()
     record = {
         "tokens": int(len(rows)),
-        "corrected_tokens": int((weights != 1.0).sum()) if settings.corrections_weight != 1.0 else None,
+        "corrected_tokens": int(corrected.sum()),
         "first_loss": float(np.mean(losses[: max(1, len(losses) // 10)])),
         "last_loss": float(np.mean(losses[-max(1, len(losses) // 10) :])),
         "seconds": round(time.perf_counter() - started, 1),
@@ -548,8 +551,11 @@ def retrain_heads(
 
 
 def source_train_ids(model_dir: Path, corpus: Corpus) -> tuple[list[str], list[str]]:
-    """The source model's PTC training and validation articles (from its ``metrics.json``)."""
+    """The source model's PTC training and validation articles (from its ``metrics.json``, or the
+    ``source-metrics.json`` that a head-only model keeps of the model it came from)."""
     path = model_dir / "metrics.json"
+    if not path.is_file():
+        path = model_dir / SOURCE_METRICS
     if not path.is_file():
         raise BadModelDirectory(f"{model_dir} has no metrics.json naming its training split; head-only retraining needs it")
     metrics = json.loads(path.read_text(encoding="utf-8"))
@@ -593,13 +599,14 @@ def write_adapted_model(
             shutil.copy(source / name, out / name)
     replace_head(model.onnx_path, out / model.onnx_file, heads.weight, heads.bias)
     np.savez(out / model.extra.get("span_head_file", "span_head.npz"), **heads.span_head)
-    if (source / "metrics.json").is_file():
-        shutil.copy(source / "metrics.json", out / "source-metrics.json")
+    for name in ("metrics.json", SOURCE_METRICS):  # the split of the first model, kept through every round
+        if (source / name).is_file():
+            shutil.copy(source / name, out / SOURCE_METRICS)
+            break
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     config["adapted_from"] = {"fingerprint": dir_fingerprint(source), "path": str(source), "method": "head-only"}
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    fingerprint = dir_fingerprint(out)
-    result = {**summary, "source_fingerprint": config["adapted_from"]["fingerprint"], "fingerprint_before_card": fingerprint}
+    result = {**summary, "source_fingerprint": config["adapted_from"]["fingerprint"]}
     (out / ADAPT_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     card = (source / "README.md").read_text(encoding="utf-8") if (source / "README.md").is_file() else "# Technique model\n"
     (out / "README.md").write_text(adapt_card_section(result) + "\n" + card, encoding="utf-8")

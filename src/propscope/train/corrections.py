@@ -15,7 +15,6 @@ technique", as the fully annotated PTC articles are (right only where the review
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,17 +171,12 @@ def correction_targets(
     return targets, mask
 
 
-def join_corpus_ids(corrections: Corrections, texts: dict[str, str]) -> dict[str, str]:
-    """Corrected articles get ids of their own (``c:ID``) so that they never clash with PTC ids; a PTC
-    article whose text a correction holds is dropped from ``texts`` (the reviewed version wins)."""
-    reviewed_texts = {a.text for a in corrections.articles.values()}
-    return {i: t for i, t in texts.items() if t not in reviewed_texts}
+def without_reviewed(texts: dict[str, str], corrections: Corrections) -> dict[str, str]:
+    """``texts`` less the articles a correction holds (the reviewed version wins; corrected articles
+    train under their own ids, ``correction_key``, so they never clash with PTC ids)."""
+    reviewed = {a.text for a in corrections.articles.values()}
+    return {i: t for i, t in texts.items() if t not in reviewed}
 
 
 def correction_key(article_id: str) -> str:
     return f"c:{article_id}"
-
-
-def restrict(corrections: Corrections, ids: Sequence[str]) -> Corrections:
-    wanted = set(ids)
-    return Corrections({k: v for k, v in corrections.articles.items() if k in wanted}, corrections.path)

@@ -39,7 +39,7 @@ from propscope.ptc import tagging
 from propscope.ptc.corpus import Corpus, load_corpus, load_unlabelled, split_ids
 from propscope.ptc.tagging import ArticleOutputs
 from propscope.techniques import TECHNIQUE_NAMES
-from propscope.train.corrections import CorrectedArticle, Corrections, correction_key, correction_targets, join_corpus_ids
+from propscope.train.corrections import CorrectedArticle, Corrections, correction_key, correction_targets, without_reviewed
 from propscope.train.encoder import base_encoder_path, git_commit, pick_device, require_torch, set_seed
 
 log = logging.getLogger(__name__)
@@ -493,7 +493,7 @@ def train_network(
     texts = {i: corpus.texts[i] for i in train_ids}
     corrected: dict[str, CorrectedArticle] = {}
     if corrections is not None:
-        texts = join_corpus_ids(corrections, texts)
+        texts = without_reviewed(texts, corrections)
         corrected = {correction_key(a.article_id): a for a in corrections.articles.values()}
         texts.update({key: a.text for key, a in corrected.items()})
     labelled = [i for i in train_ids if i in texts]
