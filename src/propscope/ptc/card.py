@@ -324,6 +324,12 @@ def render_model_card(result: dict[str, Any]) -> str:
         "runs only the export, quantisation, evaluation and threshold tuning; without either the checkpoint is",
         "kept in `MODEL_DIR-checkpoint/`.",
         "",
+        "With reviewer corrections (`propscope corrections export --kind techniques`): `--corrections DIR`",
+        "adds the corrected articles to the training data (their rejected spans train as negatives of their",
+        "technique; `--corrections-weight W`, `--corrections-scope reviewed|article`), and `--head-only --from",
+        "MODEL_DIR` keeps that model's encoder and retrains only its heads, in minutes on a CPU; what that",
+        "bought the shipped model in a simulated review study is in `eval/feedback/README.md`.",
+        "",
     ]
     return "\n".join(lines)
 

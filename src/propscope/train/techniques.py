@@ -26,7 +26,7 @@ import platform
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -39,6 +39,7 @@ from propscope.ptc import tagging
 from propscope.ptc.corpus import Corpus, load_corpus, load_unlabelled, split_ids
 from propscope.ptc.tagging import ArticleOutputs
 from propscope.techniques import TECHNIQUE_NAMES
+from propscope.train.corrections import CorrectedArticle, Corrections, correction_key, correction_targets, without_reviewed
 from propscope.train.encoder import base_encoder_path, git_commit, pick_device, require_torch, set_seed
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,10 @@ class WindowExample:
     input_ids: np.ndarray  # [len]
     targets: np.ndarray  # [len, n_outputs]; rows 0 and len-1 (special tokens) are never scored
     spans: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)  # (a, b, class, extra)
+    # [len, n_outputs] loss mask (None: every output of every content token is scored); a corrected
+    # article scores only what its reviewer decided (``propscope.train.corrections``)
+    mask: np.ndarray | None = None
+    weight: float = 1.0
 
 
 def split_corpus(corpus: Corpus, settings: TrainSettings) -> tuple[list[str], list[str]]:
@@ -128,8 +133,15 @@ def make_examples(
     tokenizer: Any,
     settings: TrainSettings,
     with_span_examples: bool = True,
+    corrected: Mapping[str, CorrectedArticle] | None = None,
+    corrections_weight: float = 1.0,
+    corrections_scope: str = "reviewed",
 ) -> list[WindowExample]:
-    """Windows of every article with targets; ``spans`` are ``(technique index, start, end)``."""
+    """Windows of every article with targets; ``spans`` are ``(technique index, start, end)``.
+
+    Articles named in ``corrected`` take their targets and loss mask from the reviewer's decisions
+    (``correction_targets``) and weigh ``corrections_weight``; their positive spans train the span head."""
+    corrected = corrected or {}
     ids = sorted(texts)
     articles = tagging.tokenise(tokenizer, [texts[i] for i in ids])
     cls_id = int(tokenizer.token_to_id("[CLS]"))
@@ -141,7 +153,14 @@ def make_examples(
             continue
         text = texts[article_id]
         article_spans = spans.get(article_id, [])
-        targets = tagging.token_targets(article.offsets, article_spans, len(LABELS), settings.bio)
+        mask = None
+        weight = 1.0
+        if article_id in corrected:
+            article_spans = corrected[article_id].positives
+            targets, mask = correction_targets(article.offsets, corrected[article_id], len(LABELS), settings.bio, corrections_scope)
+            weight = corrections_weight
+        else:
+            targets = tagging.token_targets(article.offsets, article_spans, len(LABELS), settings.bio)
         starts = tagging.window_starts(len(article), content, settings.train_overlap)
         windows = []
         for start in starts:
@@ -149,7 +168,11 @@ def make_examples(
             window_ids = np.concatenate([[cls_id], article.ids[start : start + n], [sep_id]]).astype(np.int64)
             window_targets = np.zeros((n + 2, settings.n_outputs), dtype=np.float32)
             window_targets[1 : n + 1] = targets[start : start + n]
-            windows.append(WindowExample(window_ids, window_targets))
+            window_mask = None
+            if mask is not None:
+                window_mask = np.zeros_like(window_targets)
+                window_mask[1 : n + 1] = mask[start : start + n]
+            windows.append(WindowExample(window_ids, window_targets, mask=window_mask, weight=weight))
         if with_span_examples:
             for technique, start_char, end_char in article_spans:
                 a, b = tagging.token_range(article.offsets, start_char, end_char)
@@ -260,14 +283,18 @@ def _collate(batch: Sequence[WindowExample], n_outputs: int, device: str) -> dic
     input_ids = np.zeros((size, length), dtype=np.int64)
     attention = np.zeros((size, length), dtype=np.int64)
     targets = np.zeros((size, length, n_outputs), dtype=np.float32)
-    scored = np.zeros((size, length), dtype=np.float32)
+    # per token and output column: its weight in the token loss (0: not scored)
+    scored = np.zeros((size, length, n_outputs), dtype=np.float32)
     rows, starts, ends, classes, extras = [], [], [], [], []
     for row, example in enumerate(batch):
         n = len(example.input_ids)
         input_ids[row, :n] = example.input_ids
         attention[row, :n] = 1
         targets[row, :n] = example.targets
-        scored[row, 1 : n - 1] = 1.0
+        if example.mask is None:
+            scored[row, 1 : n - 1] = example.weight
+        else:
+            scored[row, 1 : n - 1] = example.mask[1 : n - 1] * example.weight
         for a, b, technique, extra in example.spans:
             rows.append(row)
             starts.append(a)
@@ -344,11 +371,12 @@ def fit(
             with _autocast(device):
                 logits, hidden = net(batch["input_ids"], batch["attention_mask"])
             logits = logits.float()
-            per_token = (
+            per_output = (
                 functional.binary_cross_entropy_with_logits(logits, batch["targets"], pos_weight=pos_weight, reduction="none")
                 * column_weight
-            ).mean(dim=-1)
-            si_loss = (per_token * batch["scored"]).sum() / batch["scored"].sum().clamp(min=1.0)
+            )
+            # a fully scored token weighs as the mean over its columns, as before per-column masks existed
+            si_loss = (per_output * batch["scored"]).sum() / batch["scored"].sum().clamp(min=1.0)
             loss = si_loss
             if len(batch["span_classes"]) > 0 and settings.tc_weight > 0:
                 features = span_features_torch(
@@ -444,8 +472,12 @@ def train_network(
     encoder_dir: Path | None = None,
     encoder_config: dict[str, Any] | None = None,
     unlabelled: dict[str, str] | None = None,
+    corrections: Corrections | None = None,
+    corrections_weight: float = 1.0,
+    corrections_scope: str = "reviewed",
 ) -> tuple[Any, dict[str, Any]]:
-    """Build and fine-tune a network on ``train_ids`` (plus self-training when the settings ask)."""
+    """Build and fine-tune a network on ``train_ids`` (plus self-training when the settings ask), and on
+    the corrected articles of ``corrections`` (a training article whose text a correction holds gives way)."""
     from propscope.ptc.evaluate import tune_thresholds
 
     def fresh() -> Any:
@@ -459,8 +491,17 @@ def train_network(
         return build_network(settings, encoder)
 
     texts = {i: corpus.texts[i] for i in train_ids}
-    examples = make_examples(texts, indexed_spans(corpus, train_ids), tokenizer, settings)
-    say(f"training on {len(train_ids)} articles, {len(examples)} windows, device {device}")
+    corrected: dict[str, CorrectedArticle] = {}
+    if corrections is not None:
+        texts = without_reviewed(texts, corrections)
+        corrected = {correction_key(a.article_id): a for a in corrections.articles.values()}
+        texts.update({key: a.text for key, a in corrected.items()})
+    labelled = [i for i in train_ids if i in texts]
+    examples = make_examples(
+        texts, indexed_spans(corpus, labelled), tokenizer, settings,
+        corrected=corrected, corrections_weight=corrections_weight, corrections_scope=corrections_scope,
+    )
+    say(f"training on {len(labelled)} PTC and {len(corrected)} corrected articles, {len(examples)} windows, device {device}")
     net = fresh()
     info = fit(net, examples, settings, device, say)
     if settings.self_train and unlabelled:
@@ -661,7 +702,7 @@ def finalise(
     result = {
         "shipped": shipped,
         "settings": asdict(settings),
-        "train": {k: meta.get(k) for k in ("train_info", "device", "device_name", "commit", "torch", "transformers", "base_encoder", "n_train", "n_val")},
+        "train": {k: meta.get(k) for k in ("train_info", "device", "device_name", "commit", "torch", "transformers", "base_encoder", "n_train", "n_val", "corrections")},
         "validation": reports,
         "baselines": evaluate.baselines(corpus, val_ids),
         "int8_vs_fp32": {
@@ -713,8 +754,11 @@ def train_checkpoint(
     say: Logger,
     encoder_dir: Path | None = None,
     encoder_config: dict[str, Any] | None = None,
+    corrections: Corrections | None = None,
+    corrections_weight: float = 1.0,
+    corrections_scope: str = "reviewed",
 ) -> Path:
-    """Fine-tune on the training part of the split and save the checkpoint."""
+    """Fine-tune on the training part of the split (plus any corrections) and save the checkpoint."""
     import transformers
 
     torch = require_torch()
@@ -724,8 +768,14 @@ def train_checkpoint(
     tokenizer = tagging.load_article_tokenizer(str(tokenizer_dir / "tokenizer.json"))
     device = pick_device()
     unlabelled = load_unlabelled(data) if settings.self_train else None
-    net, info = train_network(corpus, train_ids, settings, tokenizer, device, say, encoder_dir, encoder_config, unlabelled)
+    net, info = train_network(
+        corpus, train_ids, settings, tokenizer, device, say, encoder_dir, encoder_config, unlabelled,
+        corrections, corrections_weight, corrections_scope,
+    )
     meta = {
+        "corrections": None
+        if corrections is None
+        else {**corrections.summary(), "weight": corrections_weight, "scope": corrections_scope},
         "train_ids": train_ids,
         "val_ids": val_ids,
         "n_train": len(train_ids),
@@ -754,13 +804,18 @@ def train_techniques(
     encoder_dir: Path | None = None,
     encoder_config: dict[str, Any] | None = None,
     threads: int | None = 2,
+    corrections: Corrections | None = None,
+    corrections_weight: float = 1.0,
+    corrections_scope: str = "reviewed",
 ) -> dict[str, Any]:
     """The documented training command: train (or take a checkpoint), then finalise the model dir."""
     if from_checkpoint is not None:
         checkpoint = from_checkpoint
     else:
         checkpoint = out if checkpoint_only else checkpoint_dir_for(out)
-        train_checkpoint(data, checkpoint, settings, say, encoder_dir, encoder_config)
+        train_checkpoint(
+            data, checkpoint, settings, say, encoder_dir, encoder_config, corrections, corrections_weight, corrections_scope
+        )
         if checkpoint_only:
             return {"checkpoint": str(checkpoint)}
     return finalise(checkpoint, load_corpus(data), out, say, threads=threads)
