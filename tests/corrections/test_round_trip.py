@@ -1,9 +1,7 @@
-"""Issue 13 item 4, the part before training: corrections made over HTTP (a real uvicorn server and
-the REST API) reach the export, an undo over HTTP takes one back out, and a re-analysis with another
-model is stored beside the analysis the corrections were made on.
-
-The step between (``propscope train techniques --corrections DIR``, the training with corrections)
-belongs to the study's branch; the lead joins it to this test when both are merged."""
+"""Issue 13 item 4, the round trip: corrections made over HTTP (a real uvicorn server and the REST API)
+reach the export, an undo over HTTP takes one back out, a tiny model retrained with the export
+(``propscope train techniques --head-only --corrections DIR``) changes its reading of the corrected
+passages, and the re-analysis with it is stored beside the analysis the corrections were made on."""
 
 from __future__ import annotations
 
@@ -57,8 +55,18 @@ def test_api_corrections_reach_the_export_and_reanalysis_keeps_the_old_analysis(
     assert [(s.technique, s.start, s.end) for s in read_labels(out / "labels.tsv")] == [
         ("Name_Calling,Labeling", start_at, start_at + len(phrase))]
 
+    adapted = tmp_path / "adapted"
+    assert main(["train", "techniques", "--data", str(tiny_technique_model.parent / "ptc"), "--out", str(adapted),
+                 "--head-only", "--from", str(tiny_technique_model), "--corrections", str(out),
+                 "--corrections-weight", "20", "--steps", "300"]) == 0
+    rejected = (doubt.start, doubt.end)
+    added_at = (start_at, start_at + len(phrase))
+    assert probability(adapted, text, "Doubt", rejected) < probability(tiny_technique_model, text, "Doubt", rejected) - 0.1
+    assert probability(adapted, text, "Name_Calling,Labeling", added_at) > probability(
+        tiny_technique_model, text, "Name_Calling,Labeling", added_at) - 0.01  # it had it right; it keeps it
+
     capsys.readouterr()
-    assert main(["reanalyze", "--store", api.store.url, "--model", str(tiny_technique_model), "--all-spans", "--json"]) == 0
+    assert main(["reanalyze", "--store", api.store.url, "--model", str(adapted), "--all-spans", "--json"]) == 0
     (change,) = json.loads(capsys.readouterr().out)["articles"]
     with api.client("reader") as client:
         current = client.get(f"/v1/articles/{article_id}").json()
@@ -72,3 +80,14 @@ def test_api_corrections_reach_the_export_and_reanalysis_keeps_the_old_analysis(
     again = tmp_path / "again"
     assert main(["corrections", "export", "--store", api.store.url, "--kind", "techniques", "--out", str(again)]) == 0
     assert (again / "decisions.jsonl").read_bytes() == (out / "decisions.jsonl").read_bytes()
+
+
+def probability(model_dir: Path, text: str, technique: str, span: tuple[int, int]) -> float:
+    """The model's mean token probability of ``technique`` over the characters ``span`` of ``text``."""
+    from propscope.components.techniques import TechniqueModel
+    from propscope.ptc import tagging
+
+    model = TechniqueModel.load(model_dir)
+    (out,) = model.outputs([text])
+    a, b = tagging.token_range(out.offsets, *span)
+    return float(out.probs[a:b, model.labels.index(technique)].mean())
