@@ -156,6 +156,12 @@ def test_jobs_report_progress_and_only_their_owner_sees_them(api: Api) -> None:
         assert hidden.status_code == 404 and hidden.json()["code"] == "E502"
         assert other.get(f"/v1/jobs/{job['id']}/documents/2").status_code == 404
         assert admin.get(f"/v1/jobs/{job['id']}").status_code == 200
+        # the articles one job stored: for its owner and an admin; another reviewer's job is not found
+        stored = {d["article_id"] for d in job["documents"] if d["status"] == "ok"}
+        listed = owner.get("/v1/articles", params={"job": job["id"]}).json()
+        assert {a["id"] for a in listed["items"]} == stored and listed["total"] == 2
+        assert admin.get("/v1/articles", params={"job": job["id"]}).json()["total"] == 2
+        assert other.get("/v1/articles", params={"job": job["id"]}).status_code == 404
         lines = "\n".join(json.dumps({"text": t, "outlet": "Upload"}) for t in ("One claim: taxes doubled.\n", "Two: wages fell.\n"))
         upload = owner.post("/v1/jobs/file", files={"file": ("batch.jsonl", lines.encode(), "application/jsonl")},
                             data={"settings": json.dumps(QUICK)})

@@ -30,15 +30,18 @@ def list_articles(
     language: str | None = Query(None, max_length=12),
     has_match: bool | None = Query(None, description="Only articles with (true) or without (false) a known-claim match"),
     q: str | None = Query(None, max_length=200, description="Case-insensitive substring of the title or text"),
+    job: str | None = Query(None, max_length=64, description="Only the articles one batch job stored (its owner or an admin)"),
     sort: Sort = Query("-created"),
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0, le=10_000_000),
     state: AppState = Depends(get_state),
-    _who: Principal = Depends(require("reader")),
+    who: Principal = Depends(require("reader")),
 ) -> dict[str, Any]:
+    if job is not None:
+        state.store.job(job, None if who.is_admin else who.name)  # another's job: not found, as GET /v1/jobs/ID
     return state.store.list_articles(
         ArticleQuery(outlet=outlet, date_from=date_from, date_to=date_to, technique=technique, language=language,
-                     has_match=has_match, q=q, sort=sort, limit=limit, offset=offset)
+                     has_match=has_match, q=q, job=job, sort=sort, limit=limit, offset=offset)
     )
 
 
