@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from propscope.errors import ModelNotFound
 from propscope.store import Store
 from tests.store.conftest import store  # noqa: F401  (the store tests' fixture: SQLite and PostgreSQL)
 
@@ -23,17 +22,12 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def tiny_technique_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The overfitting test's two articles learnt by a tiny BERT (``train_techniques``, ONNX export)."""
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    from propscope.train.encoder import base_encoder_path
+    from tests.techniques.tiny import TINY_BERT, require_training
+
+    require_training()
     from propscope.train.techniques import TrainSettings, train_techniques
     from tests.techniques.test_overfitting import write_release
-    from tests.techniques.tiny import TINY_BERT
 
-    try:
-        base_encoder_path()
-    except ModelNotFound as exc:
-        pytest.skip(f"the base tokenizer is not installed: {exc}")
     root = tmp_path_factory.mktemp("tiny-techniques")
     settings = TrainSettings(epochs=40, lr=3e-3, head_lr=3e-3, batch_size=8, warmup=0.05, dropout=0.0, max_length=32,
                              train_overlap=8, stride=8, val_fraction=0.0)

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propscope.errors import ModelNotFound
 from tests.techniques.tiny import TINY_BERT
 
 ARTICLES = {
@@ -64,16 +63,12 @@ def write_release(root: Path) -> Path:
 
 @pytest.mark.slow
 def test_kfold_never_scores_a_fold_with_choices_made_on_it(tmp_path: Path) -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    from propscope.train.encoder import base_encoder_path
+    from tests.techniques.tiny import require_training
+
+    require_training()
     from propscope.train.kfold import MEASURES, run_kfold
     from propscope.train.techniques import TrainSettings
 
-    try:
-        base_encoder_path()
-    except ModelNotFound as exc:
-        pytest.skip(f"the base tokenizer is not installed: {exc}")
     settings = TrainSettings(
         epochs=8, lr=3e-3, head_lr=3e-3, batch_size=8, warmup=0.05, dropout=0.0, max_length=32, train_overlap=8, stride=8
     )

@@ -152,6 +152,7 @@ def make_examples(
         if len(article) == 0:
             continue
         text = texts[article_id]
+        lowered = text.lower()  # once per article: the span features count each span's words in it
         article_spans = spans.get(article_id, [])
         mask = None
         weight = 1.0
@@ -184,7 +185,7 @@ def make_examples(
                 if cover[best] <= 0:
                     continue
                 s = starts[best]
-                extra = tagging.span_extra_features(text, start_char, end_char, b - a)
+                extra = tagging.span_extra_features(text, start_char, end_char, b - a, lowered)
                 windows[best].spans.append((max(a, s) - s + 1, min(b, s + content) - s + 1, technique, extra))
         examples.extend(windows)
     return examples
