@@ -61,6 +61,11 @@ def _item(correction: dict[str, Any]) -> tuple[Any, ...]:
     return ("match", correction["analysis_id"], correction["index"], correction["match_index"])
 
 
+def in_order(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Corrections in the order they were made (time, then id): the order :func:`effective` folds them in."""
+    return sorted(corrections, key=lambda c: (iso_utc(c["created"]), c["id"]))
+
+
 def effective(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The newest correction of each item, in the order they were made.
 
@@ -69,7 +74,7 @@ def effective(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     resize after a relabel keeps the new technique (the store records a resize with the model's)."""
     latest: dict[tuple[Any, ...], dict[str, Any]] = {}
     edits: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = {}
-    for correction in sorted(corrections, key=lambda c: (iso_utc(c["created"]), c["id"])):
+    for correction in in_order(corrections):
         item = _item(correction)
         action = correction["action"]
         if correction["target"] == "technique" and action in ("relabel", "resize"):
@@ -87,7 +92,7 @@ def effective(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         elif correction["target"] == "technique":
             edits.pop(item, None)  # an accept or a reject closes the span's edits
         latest[item] = correction
-    return sorted(latest.values(), key=lambda c: (iso_utc(c["created"]), c["id"]))
+    return in_order(latest.values())
 
 
 def newest_per_task(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:

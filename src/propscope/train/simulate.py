@@ -13,12 +13,12 @@ team's real corrections.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from propscope.corrections.decisions import input_hash, task_hash
 from propscope.ptc.corpus import LabelledSpan
 from propscope.train.corrections import ARTICLES_DIR, DECISIONS_FILE, LABELS_FILE
 
@@ -54,10 +54,6 @@ def review(article_id: str, predicted: Sequence[tuple[str, int, int]], gold: Seq
     return decisions
 
 
-def _hash(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
-
-
 def write_corrections(path: Path, texts: Mapping[str, str], decisions: Sequence[Decision], created: str) -> Path:
     """The corrections directory of ``decisions`` (positives = accepted and added spans)."""
     (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
@@ -70,12 +66,12 @@ def write_corrections(path: Path, texts: Mapping[str, str], decisions: Sequence[
     with open(path / DECISIONS_FILE, "w", encoding="utf-8") as handle:
         for d in decisions:
             text = texts[d.article]
-            input_hash = _hash(text)
+            digest = input_hash(text)
             record = {
                 "kind": "technique",
                 "article": d.article,
-                "input_hash": input_hash,
-                "task_hash": _hash(input_hash, d.start, d.end, d.technique),
+                "input_hash": digest,
+                "task_hash": task_hash(digest, d.start, d.end, d.technique),
                 "start": d.start,
                 "end": d.end,
                 "technique": d.technique,

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Sequence
 from typing import Any
 
-from propscope.corrections.decisions import effective, iso_utc
+from propscope.corrections.decisions import effective, in_order, iso_utc
 from propscope.document import Article, TechniqueSpan
 from propscope.report.common import technique_info
 from propscope.schema import article_to_dict
@@ -56,7 +55,7 @@ def of_analysis(corrections: list[dict[str, Any]], analysis_id: int) -> list[dic
 def reviewed(article: Article, corrections: list[dict[str, Any]]) -> Reviewed:
     """``article`` with the corrections of its analysis applied (``corrections`` as the store lists
     them, oldest first), and the review of each corrected item."""
-    ordered = effective_order(corrections)
+    ordered = in_order(corrections)
     newest = effective(ordered)
     spans = list(article.techniques)
     added: dict[int, int] = {}
@@ -123,9 +122,6 @@ def reviewed(article: Article, corrections: list[dict[str, Any]]) -> Reviewed:
                     match_reviews, len(ordered))
 
 
-def effective_order(corrections: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every correction in the order :func:`effective` ranks them (time, then id)."""
-    return sorted(corrections, key=lambda c: (iso_utc(c["created"]), c["id"]))
 
 
 def _review(status: str, history: list[dict[str, Any]], model: dict[str, Any] | None = None) -> Review:
