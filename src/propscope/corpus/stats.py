@@ -213,7 +213,7 @@ def plot(rows: Sequence[dict[str, Any]], out: Path) -> None:
     the ``PLOT_OUTLETS`` outlets with most articles: forty lines and their legend are unreadable)."""
     from matplotlib.figure import Figure  # no pyplot: no display, no global figure state
 
-    figure = Figure(figsize=(9, 4.5))
+    figure = Figure(figsize=(10.5, 4.5))
     axis = figure.add_subplot()
     periods = sorted({r["period"] for r in rows if r["period"]})
     size: dict[str, int] = {}
@@ -226,7 +226,7 @@ def plot(rows: Sequence[dict[str, Any]], out: Path) -> None:
         for outlet in shown:
             points = sorted((r["period"], r["techniques_per_1000_words"]) for r in rows if (r["outlet"] or "(none)") == outlet and r["period"])
             axis.plot([dt.date.fromisoformat(p) for p, _ in points], [v for _, v in points], marker="o", label=outlet)
-        axis.legend(fontsize="small")
+        axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # beside the plot, over no line
         figure.autofmt_xdate()
         title += " and period" + (f" ({len(shown)} of {len(outlets)} outlets, most articles first)" if len(shown) < len(outlets) else "")
     else:
