@@ -238,3 +238,43 @@ def test_peak_memory_fetching_hostile_urls_stays_under_300_mb(hostile: str) -> N
     print(f"peak RSS fetching {paths}: {report['peak_mb']:.0f} MB")
     assert report["errors"] == ["E105", "E107", "E107", "E110", None]
     assert report["peak_mb"] < 300, report
+
+
+_CLI = """
+import runpy, sys
+sys.argv = ["propscope"] + sys.argv[1:]
+code = 0
+try:
+    runpy.run_module("propscope", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(f"peak_mb={peak_kb / 1024:.1f}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [("/bomb", "E105"), ("/stacked", "E107"), ("/stacked-headers", "E107"), ("/slow-headers", "E110"),
+     ("/slow-body", "E110"), ("/redirect-stacked", "E107")],
+)
+def test_the_command_line_on_a_hostile_url_prints_one_coded_line_and_stays_small(
+    hostile: str, path: str, code: str, tmp_path: Path
+) -> None:
+    """Through the real entry point (argument parsing, ingest, and whatever it imports), not just the
+    fetcher: one ``propscope: error CODE`` line, exit 2, no output file, and a peak under 300 MB."""
+    out = tmp_path / "report.json"
+    env = {**os.environ, "PYTHONPATH": str(Path(url_module.__file__).parents[2])}
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI, "analyze", "--allow-private", "--timeout", "2", hostile + path,
+         "-f", "json", "-o", str(out)],
+        capture_output=True, text=True, timeout=60, env=env,
+    )
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stderr
+    assert lines[0].startswith(f"propscope: error {code}"), lines
+    assert len(lines) == 2 and lines[1].startswith("peak_mb="), lines  # nothing else: no traceback
+    assert float(lines[1].split("=")[1]) < 300, lines
+    assert not out.exists()
