@@ -221,7 +221,7 @@ def test_merging_into_an_export_whose_text_was_edited_is_refused_and_changes_not
 
 def test_a_relabel_and_a_resize_of_one_span_both_reach_the_export(store: Store, tmp_path: Path) -> None:
     """The store records a resize with the model's technique; the export keeps the reviewer's relabel
-    too, as the web page draws it, whichever came first; an accept or reject afterwards ends both."""
+    too, whichever came first, and through a later accept or reject: as the web page draws it."""
     ids = {key: store.save(article(text), "sig-1").article_id for key, text in TEXTS.items()}
     correct(store, ids["a"], "technique", "relabel", index=0, technique="Slogans")
     correct(store, ids["a"], "technique", "resize", index=0, start=0, end=17)
@@ -237,5 +237,45 @@ def test_a_relabel_and_a_resize_of_one_span_both_reach_the_export(store: Store, 
     assert got == {
         (a, 0, 8, "Loaded_Language", "reject"), (a, 0, 17, "Slogans", "add"),
         (b, 0, 7, "Loaded_Language", "reject"), (b, 0, 12, "Doubt", "add"),
-        (c, 0, 3, "Loaded_Language", "reject"), (c, 4, 19, "Loaded_Language", "add"),  # the reject ended the relabel
+        (c, 0, 3, "Loaded_Language", "reject"), (c, 4, 19, "Slogans", "add"),  # the relabel outlives the reject
     }
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("relabel", {"technique": "Slogans"}), ("accept", {})],
+        [("relabel", {"technique": "Slogans"}), ("reject", {}), ("resize", {"start": 0, "end": 12})],
+        [("resize", {"start": 0, "end": 12}), ("accept", {}), ("relabel", {"technique": "Doubt"})],
+        [("reject", {}), ("accept", {})],
+        [("accept", {}), ("reject", {})],
+        [("relabel", {"technique": "Slogans"}), ("relabel", {"technique": "Loaded_Language"})],
+    ],
+    ids=["relabel-accept", "relabel-reject-resize", "resize-accept-relabel", "reject-accept", "accept-reject",
+         "relabel-back"],
+)
+def test_the_export_trains_on_the_span_the_page_shows(
+    store: Store, tmp_path: Path, steps: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """One fold of a span's corrections serves the web page's reviewed copy and the training export:
+    what the export accepts or adds is the span the reviewer last saw; what it rejects, the model's."""
+    from propscope.web.review import reviewed as page_copy
+
+    article_id = store.save(article(TEXTS["b"]), "sig-1").article_id
+    for action, values in steps:
+        correct(store, article_id, "technique", action, index=0, **values)
+    stored = store.get(article_id)
+    page = page_copy(stored.article, store.corrections(article_id))
+    span = page.article.techniques[0]
+    rejected = 0 in page.rejected
+    export_corrections(store, "techniques", tmp_path / "out")
+    got = {(d["start"], d["end"], d["technique"], d["decision"])
+           for d in read_jsonl(tmp_path / "out" / "decisions.jsonl") if d["start"] == 0}
+    model = (0, len("Radical"), "Loaded_Language")
+    shown = (span.start, span.end, span.technique)
+    if rejected:
+        assert got == {(*model, "reject")}
+    elif shown == model:
+        assert got == {(*model, "accept")}
+    else:
+        assert got == {(*model, "reject"), (*shown, "add")}

@@ -66,33 +66,42 @@ def in_order(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(corrections, key=lambda c: (iso_utc(c["created"]), c["id"]))
 
 
-def effective(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The newest correction of each item, in the order they were made.
+def fold_span(model: dict[str, Any], history: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A model span as its corrections leave it (``history`` in order): a relabel sets its technique,
+    a resize its bounds, and both stand through later accepts and rejects.
 
-    A relabel and a resize of one span both stand (as the web page draws them): when the newest is one
-    of them and the other came after the span's last accept or reject, the newest carries both, e.g. a
-    resize after a relabel keeps the new technique (the store records a resize with the model's)."""
+    This is the one fold of a span's corrections: the web page draws the span so and the export
+    trains on it, so that what a reviewer accepts is what the page showed them (a relabel, then an
+    accept, accepts the relabelled span). The store records a resize with the model's technique and
+    a relabel with the model's bounds, so neither ``after`` alone is the span."""
+    span = {key: model[key] for key in ("technique", "start", "end", "text") if key in model}
+    for correction in history:
+        after = correction["after"]
+        if correction["action"] == "relabel":
+            span["technique"] = after["technique"]
+        elif correction["action"] == "resize":
+            span["start"], span["end"] = after["start"], after["end"]
+            if "text" in after:
+                span["text"] = after["text"]
+    return span
+
+
+def effective(corrections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The newest correction of each item, in the order they were made; a model span's newest
+    (unless a reject) carries in ``after`` the span as all its corrections leave it (:func:`fold_span`)."""
     latest: dict[tuple[Any, ...], dict[str, Any]] = {}
-    edits: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = {}
+    histories: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for correction in in_order(corrections):
         item = _item(correction)
-        action = correction["action"]
-        if correction["target"] == "technique" and action in ("relabel", "resize"):
-            standing = edits.setdefault(item, {})
-            standing[action] = correction
-            other = standing.get("resize" if action == "relabel" else "relabel")
-            if other is not None and correction["after"] is not None:
-                after = dict(correction["after"])
-                if action == "resize":
-                    after["technique"] = other["after"]["technique"]
-                else:
-                    after["start"], after["end"] = other["after"]["start"], other["after"]["end"]
-                    after["text"] = other["after"].get("text", after.get("text"))
-                correction = {**correction, "after": after}
-        elif correction["target"] == "technique":
-            edits.pop(item, None)  # an accept or a reject closes the span's edits
         latest[item] = correction
-    return in_order(latest.values())
+        if correction["target"] == "technique" and correction["action"] != "add":
+            histories.setdefault(item, []).append(correction)
+    out = []
+    for item, correction in latest.items():
+        if item in histories and correction["action"] != "reject":
+            correction = {**correction, "after": fold_span(correction.get("before") or {}, histories[item])}
+        out.append(correction)
+    return in_order(out)
 
 
 def newest_per_task(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -130,11 +139,10 @@ def technique_records(correction: dict[str, Any], article: Article, article_id: 
     before, after, action = correction["before"], correction["after"], correction["action"]
     if action == "add":
         return [record(after, "add")]
-    if action == "accept":
-        return [record(before, "accept")]
     if action == "reject":
         return [record(before, "reject")]
-    if _span_key(before) == _span_key(after):  # relabelled to its own label, resized to its own bounds
+    # accept, relabel or resize: ``after`` is the folded span (:func:`effective`)
+    if _span_key(before) == _span_key(after):  # unchanged, relabelled to its own label, resized to its bounds
         return [record(after, "accept")]
     return [record(before, "reject"), record(after, "add")]
 

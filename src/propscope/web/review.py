@@ -1,8 +1,9 @@
 """The analysis as its reviewers left it: drawn on the article page and exported by default.
 
 Corrections never change the stored analysis (:meth:`propscope.store.Store.add_correction`); the
-page draws a copy in which the relabels and resizes of each span are applied in order (a span both
-relabelled and resized keeps both) and every span a reviewer added is a highlight like the model's.
+page draws a copy in which each span is as its corrections leave it
+(:func:`propscope.corrections.decisions.fold_span`, the fold the training export uses too: a span
+both relabelled and resized keeps both, through later accepts and rejects) and every span a reviewer added is a highlight like the model's.
 Rejected spans stay in the page's copy (struck through, with their undo) and the page's script takes
 them out of the text. The copy keeps the analysis' span positions (corrections name spans by them)
 and appends the added spans after them.
@@ -22,7 +23,7 @@ import copy
 import dataclasses
 from typing import Any
 
-from propscope.corrections.decisions import effective, in_order, iso_utc
+from propscope.corrections.decisions import effective, fold_span, in_order, iso_utc
 from propscope.document import Article, TechniqueSpan
 from propscope.report.common import technique_info
 from propscope.schema import article_to_dict
@@ -73,18 +74,17 @@ def reviewed(article: Article, corrections: list[dict[str, Any]]) -> Reviewed:
             continue
         if c["index"] is None or not 0 <= c["index"] < len(spans):
             continue
-        span_history.setdefault(c["index"], []).append(c)
-        if not after or not 0 <= after["start"] < after["end"] <= size:
-            continue  # a rejection (after is None), or bounds that no longer fit
-        span = spans[c["index"]]
-        if c["action"] == "relabel":
-            spans[c["index"]] = dataclasses.replace(span, technique=after["technique"])
-        elif c["action"] == "resize":
-            # the model's trigger words were of its own words: they would explain words no longer in the span
-            spans[c["index"]] = dataclasses.replace(span, start=after["start"], end=after["end"], triggers=[])
+        if c["action"] == "reject" or (after and 0 <= after["start"] < after["end"] <= size):
+            span_history.setdefault(c["index"], []).append(c)  # bounds that no longer fit are dropped
 
     span_reviews: dict[int, Review] = {}
     for index, history in span_history.items():
+        span = spans[index]
+        folded = fold_span({"technique": span.technique, "start": span.start, "end": span.end}, history)
+        if (folded["start"], folded["end"]) != (span.start, span.end):
+            # the model's trigger words were of its own words: they would explain words no longer in the span
+            span = dataclasses.replace(span, start=folded["start"], end=folded["end"], triggers=[])
+        spans[index] = dataclasses.replace(span, technique=folded["technique"])
         last = next(c for c in reversed(newest) if c["target"] == "technique" and c["index"] == index and c["action"] != "add")
         changes = [a for a in ("relabel", "resize") if any(c["action"] == a for c in history)]
         if last["action"] == "reject":
