@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from propscope.document import Article, ComponentRun, TechniqueSpan
+from propscope.document import Article, Claim, ComponentRun, TechniqueSpan
 from propscope.errors import InputNotFound
 from propscope.report import render_text
 from propscope.techniques import TECHNIQUES
@@ -96,3 +96,17 @@ def test_claims_without_attribution_or_matching(article: Article) -> None:
     assert "speaker not analysed (attribution did not run)" in report
     assert "Known-claim matching did not run" in report
     assert "similarity 0.87" not in report
+
+
+def test_a_claim_that_opens_a_quotation_is_not_quoted_twice() -> None:
+    text = "\u201cAt 5:22 a.m., employees noticed an active fire on the video system. It was contained.\u201d"
+    first = text.index(" It was")
+    article = Article(
+        text=text,
+        claims=[Claim(0, first, text[:first], 0.9, voice="direct"), Claim(first + 1, len(text), text[first + 1 :], 0.8)],
+        components=[ComponentRun("segment", "1"), ComponentRun("claims", "1")],
+    )
+    report = flat(render_text([Outcome("x.txt", article, None)], colour=False))
+    assert "\u201cAt 5:22 a.m., employees noticed an active fire on the video system.\u201d" in report
+    assert "\u201c\u201c" not in report and "\u201d\u201d" not in report
+    assert "\u201cIt was contained.\u201d" in report

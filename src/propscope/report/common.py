@@ -171,6 +171,18 @@ def one_line(text: str | None) -> str:
     return " ".join(printable(text or "").split())
 
 
+OPENING_QUOTES = "\u201c\u201e\u00ab\"'"
+CLOSING_QUOTES = "\u201d\u00bb\"'"
+
+
+def quoted(text: str) -> str:
+    """``text`` in curly quotes, without doubling a quotation mark it starts or ends with itself (a
+    claim that opens a quotation would read ``\u201c\u201cAt 5:22 a.m., ...``)."""
+    opening = "" if text[:1] in OPENING_QUOTES else "\u201c"
+    closing = "" if text[-1:] in CLOSING_QUOTES else "\u201d"
+    return f"{opening}{text}{closing}"
+
+
 def article_heading(article: Article, source: str = "") -> str:
     """The title, else where the article came from, else its id: something a reader can recognise."""
     return one_line(article.title) or one_line(source) or f"Article {article.id}"

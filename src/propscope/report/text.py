@@ -33,6 +33,7 @@ from propscope.report.common import (
     language_warnings,
     numbered_spans,
     one_line,
+    quoted,
     plural,
     printable,
     sweep,
@@ -175,7 +176,7 @@ class _ArticleReport:
                 best = max(claim.matches, key=lambda m: m.similarity)
                 relation = {"repeats": ", in its own voice", "reports": ", reported"}.get(best.relation or "", "")
                 words = textwrap.shorten(one_line(claim.text), 90, placeholder="...")
-                self.line(2, (f"{number}. ", "bold"), f"\u201c{words}\u201d ",
+                self.line(2, (f"{number}. ", "bold"), quoted(words) + " ",
                           (f"~ {verdict_phrase(best)} {best.similarity:.2f}{relation}",
                            self.style(RELATION_STYLES.get(best.relation or "", "").replace("bold ", ""))))
             if len(matched) > SUMMARY_ITEMS:
@@ -271,7 +272,7 @@ class _ArticleReport:
             " ",
             (ns.technique.title, "bold"),
             f"  {ns.span.score:.2f}  ",
-            f"\u201c{words}\u201d",
+            quoted(words),
             *(((f"  ({triggers_text(ns.span, words)})", "italic"),) if triggers_text(ns.span, words) else ()),
         )
 
@@ -292,7 +293,7 @@ class _ArticleReport:
         for number, claim in enumerate(claims, start=1):
             self.console.print()
             self.line(1, (f"{number}. ", "bold"), f"score {claim.score:.2f}  ", (self._who(claim), "bold"))
-            self.line(2, (f"\u201c{one_line(claim.text)}\u201d", self.style("italic")))
+            self.line(2, (quoted(one_line(claim.text)), self.style("italic")))
             self._matches(claim)
 
     def _who(self, claim: Claim) -> str:
@@ -331,7 +332,7 @@ class _ArticleReport:
             if match.date:
                 details.append(one_line(match.date))
             self.line(2, "- ", (", ".join(details), "bold"), f"  similarity {match.similarity:.2f}")
-            self.line(3, f"\u201c{one_line(match.claim)}\u201d")
+            self.line(3, quoted(one_line(match.claim)))
             if match.url:
                 self.line(3, (one_line(match.url), self.style("underline")))
             self.line(3, (relation_sentence(match, claim), self.style(RELATION_STYLES.get(match.relation or "", ""))))
@@ -340,7 +341,7 @@ class _ArticleReport:
                           self.style("dim")))
             for match in claim.related:  # one line each: the links are in the HTML and JSON reports
                 where = ", ".join(x for x in (one_line(match.source), one_line(match.date)) if x)
-                self.line(2, "- ", (f"\u201c{one_line(match.claim)}\u201d  ({where}, similarity {match.similarity:.2f})",
+                self.line(2, "- ", (f"{quoted(one_line(match.claim))}  ({where}, similarity {match.similarity:.2f})",
                                     self.style("dim")))
 
     def sources(self) -> None:
