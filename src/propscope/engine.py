@@ -137,15 +137,7 @@ class Analyzer:
     def warm(self, components: Iterable[Component] | None = None) -> None:
         """Load every model now (a server does this before it takes requests); ``components``: only theirs."""
         for component in self.components.values() if components is None else components:
-            for attribute in ("model", "scorer"):
-                if hasattr(type(component), attribute):
-                    getattr(component, attribute)
-            if hasattr(component, "_knowledge_base"):
-                component._knowledge_base().prepare()
-            if component.name == "attribution":
-                from propscope.components.attribution import load_nlp
-
-                load_nlp()
+            component.warm()
 
     # -- analysis --------------------------------------------------------------------------------
     def analyze(self, article: Article, settings: RunSettings | None = None) -> Article:

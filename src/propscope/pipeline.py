@@ -63,6 +63,10 @@ class Component:
         """False where the component cannot run here (e.g. its model is not installed)."""
         return True
 
+    def warm(self) -> None:
+        """Load now what the component loads on first use (models, tables, the KB): a server does it
+        before taking requests, the analyser in a background thread at its first analysis."""
+
     def fingerprint(self, settings: RunSettings | None = None) -> str:
         """What this component's output depends on: its version, plus (overridden by components with a
         model) the fingerprints of its files and the settings it reads. Never loads a model."""

@@ -876,6 +876,9 @@ class Attributor(Component):
     def __call__(self, article: Article, settings: RunSettings | None = None) -> Article:
         return self.pipe([article], settings)[0]
 
+    def warm(self) -> None:
+        load_nlp()
+
     def pipe(self, articles: Sequence[Article], settings: RunSettings | None = None) -> list[Article]:
         # every unit of every article with a claim is parsed, so a claim's speaker does not depend on
         # which other sentences happen to be claims (the claim threshold)

@@ -77,6 +77,9 @@ class CitationFinder(Component):
         self._given = table is not None  # not "loaded": the fingerprint must not change on first use
         self._alias_regex: re.Pattern[str] | None = None
 
+    def warm(self) -> None:
+        self.alias_regex  # noqa: B018  (loads the table too)
+
     @property
     def table(self) -> SourceTable:
         if self._table is None:

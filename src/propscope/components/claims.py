@@ -47,6 +47,9 @@ class ClaimDetector(Component):
         threads = self.config.threads
         return load_once("claims", self.model_path, lambda: ClaimScorer.load(self.model_path.resolve(), threads=threads), threads)
 
+    def warm(self) -> None:
+        self.context  # noqa: B018  (loads the sentence model too)
+
     @property
     def context(self) -> ContextModel | None:
         """The context model, where it is installed and was built on this claims model's scores."""

@@ -62,6 +62,9 @@ class KnownClaimMatcher(Component):
     def available(self) -> bool:
         return self.path is not None and self.path.is_file()
 
+    def warm(self) -> None:
+        self._knowledge_base().prepare()
+
     def _knowledge_base(self) -> KnowledgeBase:
         from propscope.kb.search import KnowledgeBase
 

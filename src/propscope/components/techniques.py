@@ -197,6 +197,9 @@ class TechniqueTagger(Component):
     def available(self) -> bool:
         return (self.path / "config.json").is_file()
 
+    def warm(self) -> None:
+        self.model  # noqa: B018
+
     @property
     def model(self) -> TechniqueModel:
         if not self.available():
