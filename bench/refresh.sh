@@ -31,6 +31,10 @@ echo "== startup (fresh processes)"
 "$PY" bench/startup.py --runs 5 --analyze | tee "$OUT/startup.log"
 last_json "$OUT/startup.log" "$OUT/startup.json"
 
+echo "== hostile URLs through the command line (peak memory)"
+"$PY" bench/hostile_urls.py | tee "$OUT/hostile_urls.log"
+last_json "$OUT/hostile_urls.log" "$OUT/hostile_urls.json"
+
 echo "== one 800-word article, warm process"
 "$PY" bench/analyze.py --repeats 15 | tee "$OUT/analyze.log"
 last_json "$OUT/analyze.log" "$OUT/analyze.json"
