@@ -291,6 +291,8 @@ def test_descriptions_skip_places_and_non_person_subjects() -> None:
         # a noun after a possessive apostrophe is no reporting verb
         (["Vladimir Putin on the sanctions and Brussels’ claims against Washington."], None, "own"),
         (["No surprise so far: Jones’ announced press conference was a disappointment."], None, "own"),
+        # a view before a colon
+        (["The European Commission is convinced: the sanctions are working."], "European Commission", "reported"),
     ],
 )
 def test_third_round_speech_frames(lines: list[str], speaker: str | None, voice: str) -> None:

@@ -32,7 +32,7 @@ the units are read in order, one grammatical sentence at a time, so that what ca
 - "I"/"we" outside quotation marks is the author's own voice;
 - (v4) "named X as Y" / "named X a hero" (an identification; not a person appointed to a role),
   "criticized X for Y", "as X puts it", "in his opinion", "had time to say that" are speech;
-  "declined/refused to say" and a noun after a possessive apostrophe ("Brussels’ claims") are not;
+  "X is convinced: ..." states a view; "declined/refused to say" and a noun after a possessive apostrophe ("Brussels’ claims") are not;
   "the Prime Minister" is a description like "the prime minister"; "he"/"she" agree in gender with
   the person they stand for (an earlier pronoun, a title word such as "Mrs", a common first name),
   and "he added" continues the last speaker; items of a list ("– ...") after a unit that ends with a
@@ -754,12 +754,16 @@ def _in_the_view_of(token: Any) -> tuple[Any, str] | None:
 
 def _view_adjective(token: Any) -> Any | None:
     """'he is confident that ...', 'citizens are afraid that ...': the holder of the view."""
-    if token.lower_ in VIEW_ADJECTIVES and token.dep_ == "ROOT" and token.tag_ == "VBN" and any(
-            c.dep_ == "ccomp" for c in token.children):  # "X is convinced that ..." parsed as a passive
+    colon_after = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"
+    root_like = token.dep_ == "ROOT" or (token.dep_ == "ccomp" and colon_after and token.head.dep_ == "ROOT")
+    if token.lower_ in VIEW_ADJECTIVES and root_like and token.tag_ == "VBN" and (colon_after or any(
+            c.dep_ == "ccomp" for c in token.children)):  # "X is convinced that ..." parsed as a passive
         return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     if token.lower_ not in VIEW_ADJECTIVES or token.dep_ != "acomp" or token.head.dep_ != "ROOT":
         return None
-    if not any(c.dep_ == "ccomp" for c in token.children) and not any(c.dep_ == "ccomp" for c in token.head.children):
+    colon = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"  # "X is convinced: ..."
+    if not colon and not any(c.dep_ == "ccomp" for c in token.children) and not any(
+            c.dep_ == "ccomp" for c in token.head.children):
         return None
     return next((c for c in token.head.children if c.dep_ == "nsubj"), None)
 
