@@ -31,8 +31,9 @@ the units are read in order, one grammatical sentence at a time, so that what ca
   post ("— Name (@handle) date") is the poster's direct speech;
 - "I"/"we" outside quotation marks is the author's own voice;
 - (v4) "named X as Y" / "named X a hero" (an identification; not a person appointed to a role),
-  "criticized X for Y", "as X puts it", "in his opinion", "had time to say that" are speech;
-  "X is convinced: ..." states a view; "declined/refused to say" and a noun after a possessive apostrophe ("Brussels’ claims") are not;
+  "criticized X for Y", "as X puts it", "in his opinion", "had time to say that" are speech, and
+  "X is convinced: ..." a view; "declined/refused to say" and a noun after a possessive apostrophe
+  ("Brussels’ claims", "Truss’ announced press conference") are not;
   "the Prime Minister" is a description like "the prime minister"; "he"/"she" agree in gender with
   the person they stand for (an earlier pronoun, a title word such as "Mrs", a common first name),
   and "he added" continues the last speaker; items of a list ("– ...") after a unit that ends with a
