@@ -268,3 +268,69 @@ def test_descriptions_skip_places_and_non_person_subjects() -> None:
     assert _one(lines) == ("Thierry Durand", "direct")  # a common noun with a name in it is no person
     assert _one(["Dan Brown, an Iraq war veteran, has said that the war is lost.",
                  "“It would raise the risk of nuclear war,” the veteran said."]) == ("Dan Brown", "direct")
+
+
+@pytest.mark.parametrize(
+    ("lines", "speaker", "voice"),
+    [
+        # naming someone as what they are said to be is speech; naming a child or appointing is not
+        (["The Federal Security Service named a Ukrainian officer as the organiser of the attack."],
+         "Federal Security Service", "reported"),
+        (["The committee named the senator a hero."], "committee", "reported"),
+        (["The minister named his son after his grandfather."], None, "own"),
+        (["The president named Smith as his chief of staff."], None, "own"),
+        # a criticism with its content; a refusal to speak reports no words
+        (["Greenpeace criticized the government for the decision."], "Greenpeace", "reported"),
+        (["The spokeswoman, Karen Holt, declined to say whether there would be another tranche."], None, "own"),
+        # "as X puts it", "in his opinion"
+        (["Or, as the economist Paul Brown puts it, the crisis is only beginning."], "Paul Brown", "reported"),
+        (["Economist Jeffrey Sachs gave a lecture in Vienna.", "In his opinion, the conflict could have been avoided."],
+         "Economist Jeffrey Sachs", "reported"),
+        # "had time to say that": the subject spoke
+        (["Within five minutes the minister had time to say that the budget was safe."], "minister", "reported"),
+        # a noun after a possessive apostrophe is no reporting verb
+        (["Vladimir Putin on the sanctions and Brussels’ claims against Washington."], None, "own"),
+        (["No surprise so far: Jones’ announced press conference was a disappointment."], None, "own"),
+        # a view before a colon
+        (["The European Commission is convinced: the sanctions are working."], "European Commission", "reported"),
+    ],
+)
+def test_third_round_speech_frames(lines: list[str], speaker: str | None, voice: str) -> None:
+    assert _one(lines) == (speaker, voice)
+
+
+def test_a_capitalised_title_is_a_description_of_the_person_named_before() -> None:
+    lines = ["Liz Truss resigned on Thursday.", "The Prime Minister said she could not deliver the mandate."]
+    assert _one(lines) == ("Liz Truss", "reported")
+
+
+def test_items_of_a_list_keep_the_source_that_introduced_them() -> None:
+    lines = ["The shooting shocked the country.", "Here are the theories put forward by internet users. They all sound plausible:",
+             "– The gunman was hired by the secret services.", "– The whole attack was a staged show.",
+             "The police have not commented."]
+    doc = Attributor(AnalyzeOptions())(article(lines))
+    assert [(c.speaker, c.voice) for c in doc.claims[2:]] == [("internet users", "reported")] * 2 + [(None, "own")]
+    lines[1] = "Internet users shared their theories in the comments:"
+    doc = Attributor(AnalyzeOptions())(article(lines))
+    assert [(c.speaker, c.voice) for c in doc.claims[1:4]] == [("Internet users", "reported")] * 3
+
+
+@pytest.mark.parametrize(
+    ("lines", "speaker"),
+    [
+        # "he added": the speaker goes on, though another person was named since
+        (["“The sanctions have failed,” said Hungarian Foreign Minister Peter Szijjarto.", "Olaf Scholz was not in Budapest that day.",
+          "He added that Europe was paying the price."], "Hungarian Foreign Minister Peter Szijjarto"),
+        # "she" skips a man named since: by a first name, a title word, or an earlier "he"
+        (["Marine Le Pen spoke to journalists in Paris.", "Emmanuel Macron was in Brussels at the time.",
+          "“France is no longer sovereign,” she said."], "Marine Le Pen"),
+        (["Mrs Clark spoke to journalists in Leeds.", "Mr Dunmore was in London at the time.",
+          "“The town has been forgotten,” she said."], "Mrs Clark"),
+        (["Kim Tan opened the meeting.", "Lee Park arrived late.", "He said that the budget was gone.",
+          "Kim Tan left early.", "Lee Park stayed.", "“Nobody listens to us,” she said."], "Kim Tan"),
+        # the pronoun's gender agrees with the person named last: nothing changes
+        (["Nancy Drew met Joe Hardy.", "She said that the case was closed."], "Nancy Drew"),
+    ],
+)
+def test_pronouns_agree_with_the_gender_of_the_person_they_stand_for(lines: list[str], speaker: str) -> None:
+    assert _one(lines)[0] == speaker

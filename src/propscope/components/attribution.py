@@ -29,7 +29,15 @@ the units are read in order, one grammatical sentence at a time, so that what ca
 - a quotation that runs over several sentences has one speaker: the one named in its frame, before
   it ("X wrote:"), inside it or after it ("..., he said" two sentences on); an embedded social-media
   post ("— Name (@handle) date") is the poster's direct speech;
-- "I"/"we" outside quotation marks is the author's own voice.
+- "I"/"we" outside quotation marks is the author's own voice;
+- (v4) "named X as Y" / "named X a hero" (an identification; not a person appointed to a role),
+  "criticized X for Y", "as X puts it", "in his opinion", "had time to say that" are speech, and
+  "X is convinced: ..." a view; "declined/refused to say" and a noun after a possessive apostrophe
+  ("Brussels’ claims", "Truss’ announced press conference") are not;
+  "the Prime Minister" is a description like "the prime minister"; "he"/"she" agree in gender with
+  the person they stand for (an earlier pronoun, a title word such as "Mrs", a common first name),
+  and "he added" continues the last speaker; items of a list ("– ...") after a unit that ends with a
+  colon keep the source that introduced them ("X listed the reasons:", "the theories put forward by X:").
 A unit of the segmenter that holds several grammatical sentences takes the voice and speaker of its
 first sentence that carries attribution.
 """
@@ -111,6 +119,23 @@ for _lemma, _forms in WITH_QUOTE.items():
     for _form in _forms:
         REPORTING_FORMS.setdefault(_form, _lemma)
 POINT_FORMS = {"point", "points", "pointed", "pointing"}
+# "named a Ukrainian officer as the organiser", "named Pence a hero": an identification or a verdict is
+# speech; "named his son after ...", "named her as the new minister" (an appointment) are not
+NAME_FORMS = {"name", "names", "named", "naming"}
+APPOINTMENTS = {"successor", "nominee", "candidate", "replacement", "deputy", "heir"}
+# "declined to say whether ...", "refused to comment": no words are reported
+REFUSALS = {"decline", "declines", "declined", "declining", "refuse", "refuses", "refused", "refusing",
+            "fail", "fails", "failed", "failing"}
+# "had time to say that ...", "took the opportunity to stress ...": the subject spoke
+OPPORTUNITIES = {"time", "chance", "opportunity", "moment"}
+# "as X puts it, ...": the way X says it
+PUT_FORMS = {"put", "puts", "putting"}
+# statements that a list introduced by their source holds ("the theories put forward by internet users:")
+LISTED_STATEMENTS = {"theory", "theories", "version", "versions", "reason", "reasons", "argument", "arguments",
+                     "claim", "claims", "demand", "demands", "point", "points", "comment", "comments",
+                     "explanation", "explanations", "proposal", "proposals", "question", "questions"}
+# a unit that is an item of a list ("– The attack was staged.", "2) prices rose")
+LIST_ITEM = re.compile(r"\s*(?:[–—•*-]|\d{1,2}[.)])\s")
 # "cited an expert who said ...", "quoted X as saying ...": the cited source speaks, reported by the subject
 CITE_FORMS = {"cite": ["cite", "cites", "cited", "citing"], "quote": ["quote", "quotes", "quoted", "quoting"]}
 for _lemma, _forms in CITE_FORMS.items():
@@ -126,6 +151,7 @@ for _lemma, _forms in WITH_CLAUSE.items():
 # adjectives that ascribe a stated view with a clause ("he is confident that ...", "they are afraid that ...")
 EVENT_SUBJECTS = {"disaster", "war", "situation", "history", "experience", "practice", "events", "life", "time",
                   "crisis", "pandemic", "conflict", "earthquake", "attack", "election", "elections", "vote", "year"}
+VIEW_NOUNS = {"opinion", "view", "words", "assessment", "estimation", "judgement", "judgment"}
 VIEW_ADJECTIVES = {"confident", "afraid", "convinced", "sure", "certain", "adamant", "worried", "concerned", "hopeful",
                    "optimistic", "pessimistic"}
 # "according to some reports", "according to preliminary information": a hedge, not a source
@@ -145,10 +171,32 @@ FUTURE_AUX = {"will", "shall", "'ll", "’ll", "can", "could", "may", "might"}
 VAGUE_SUBJECTS = {"some", "others", "many", "someone", "somebody", "anyone", "anybody", "everyone", "everybody", "few"}
 FINITE_TAGS = {"VBD", "VBP", "VBZ", "MD", "VB"}
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "'s", "’s"}
-PERSONAL = {"he", "she", "they", "it", "him", "her", "them"}
-MASCULINE = {"he", "him"}
+PERSONAL = {"he", "she", "they", "it", "him", "her", "them", "his", "their"}  # possessives: "in his opinion"
+MASCULINE = {"he", "him", "his"}
 FEMININE = {"she", "her"}
 FIRST_PERSON = {"i", "we", "me", "us"}
+# "He added that ...", "She continued": the speaker before goes on
+CONTINUING = {"added", "adds", "adding", "continued", "continues", "concluded", "concludes", "summarised",
+              "summarized", "reiterated"}
+FEMININE_WORDS = {"mrs", "ms", "miss", "madame", "mme", "queen", "princess", "duchess", "lady", "spokeswoman",
+                  "chairwoman", "congresswoman", "businesswoman", "woman", "actress", "baroness", "dame"}
+MASCULINE_WORDS = {"mr", "monsieur", "king", "prince", "duke", "lord", "sir", "spokesman", "chairman", "congressman",
+                   "businessman", "man", "actor", "baron"}
+# common first names in international news, for "he"/"she" (a name not listed is of unknown gender)
+FEMININE_NAMES = set("""Alice Alina Amanda Angela Ann Anna Annalena Antonia Barbara Beata Brigitte Carla Carol
+Cecilia Charlotte Christine Claudia Cristina Dana Daria Diana Dominika Elena Elisabeth Elizabeth
+Ella Elvira Emily Emma Eva Evgenia Frederica Gabriela Giorgia Hanna Hannah Helen Helena Hillary Ilhan Irina Isabel
+Jacinda Jane Jennifer Jessica Jill Joanna Julia Julie Kaja Kamala Karin Kate Katarina Katalin Kateryna
+Katherine Kathleen Kristi Laura Linda Lisa Liz Liudmila Lyudmila Magdalena Maia Margaret Margarita Maria Marie
+Marina Marine Marjorie Marta Mary Melania Michelle Mette Natalia Natalie Nadia Nikki Nina Oksana Olena Olga
+Paula Rachel Rebecca Roberta Ruth Sahra Samantha Sandra Sanna Sara Sarah Segolene Sophie Suella Svetlana
+Tatiana Tatyana Theresa Tulsi Valentina Valerie Victoria Viktoria Yulia Zuzana""".split())
+MASCULINE_NAMES = set("""Abdel Adam Aleksandar Alexander Alexei Alexey Andrei Andrej Andrew Andrzej Antonio Anthony
+Antony Benjamin Bernie Bill Boris Charles Christopher Dan Daniel David Dmitry Dmytro Donald Emmanuel Frank Friedrich
+Gerhard George Hakan Hans Ilham Igor Ivan Jacob James Jean Jeff Jens Joe John Joseph Josep Justin Karl Kevin Kirill
+Lars Lloyd Mark Mario Mateusz Matteo Michael Mike Mikhail Mohammed Muhammad Narendra Nicolas Nikolai Olaf Oleg
+Oleksii Paul Peter Petr Pierre Ramzan Recep Rishi Robert Roman Ron Rudy Sergei Sergey Sergiy Stephen Steve
+Tim Tom Tony Valery Viktor Vitali Vladimir Volodymyr Xi Yevgeny Yuri Zbigniew""".split())
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NP_PREPS = {"of", "at", "from", "for", "with", "in", "by", "within"}  # "analysts at the Atlantic Council", "survey by X"
 NAME_DEPS = {"nsubj", "nsubjpass", "appos", "conj", "attr", "ROOT"}  # names that can be "he"/"she" next
@@ -174,6 +222,9 @@ SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabl
 TITLE_ROLES = {"president", "minister", "chancellor", "premier", "senator", "congressman", "congresswoman", "governor",
                "mayor", "secretary", "ambassador", "king", "queen", "prince", "pope", "patriarch", "general", "colonel",
                "commander", "envoy", "monarch", "spokesman", "spokeswoman", "spokesperson"}
+# words of a capitalised title that name no one: "the Prime Minister", "the Foreign Secretary"
+TITLE_WORDS = TITLE_ROLES | {"prime", "vice", "deputy", "foreign", "defence", "defense", "interior", "finance", "chief",
+                             "press", "attorney", "state", "home", "first", "lady", "general"}
 _TITLE = re.compile(r"\b(?:(vice|deputy|ex|former|prime)[\s-]+)?(" + "|".join(sorted(TITLE_ROLES)) + r")\b")
 # capitals and countries that stand for governments ("Washington did a good job ..."): never "he"/"she"
 PLACES = set("""Washington Moscow Kyiv Kiev Brussels London Paris Berlin Beijing Ankara Tehran Warsaw Minsk Pristina
@@ -376,8 +427,8 @@ def _description(head: Any) -> str | None:
     determiners = [c.lower_ for c in head.children if c.dep_ == "det"]
     if determiners not in (["the"], ["this"]) or head.tag_ in ("NNS", "NNPS"):
         return None
-    if any(c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS") for c in head.children):
-        return None  # "the Washington Post", "the Kremlin spokesman" (the compound names it)
+    if any(c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS") and c.lower_ not in TITLE_WORDS for c in head.children):
+        return None  # "the Washington Post", "the Kremlin spokesman" (the compound names it); not "the Prime Minister"
     if any(c.dep_ == "prep" and c.lower_ in ("of", "for") and any(g.tag_ in ("NN", "NNS") for g in c.subtree)
            for c in head.children):
         return None  # "the head of the French Defense Ministry", "the office of the head of state"
@@ -413,10 +464,20 @@ def _inverted_speaker(verb: Any) -> Any | None:
     return None
 
 
+def _opportunity_clause(verb: Any) -> bool:
+    """'Truss had time to say that ...', 'he took the opportunity to stress ...': the speech happened, and
+    the subject of the root speaks."""
+    head = verb.head
+    return verb.dep_ in ("relcl", "acl") and verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children) \
+        and head.lower_ in OPPORTUNITIES and head.dep_ == "dobj" and head.head.dep_ == "ROOT"
+
+
 def _speaker_of(verb: Any) -> Any | None:
     inverted = _inverted_speaker(verb)
     if inverted is not None:
         return inverted
+    if _opportunity_clause(verb):
+        return _speaker_of(verb.head.head)
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
             if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":  # "X, who said ...": X
@@ -445,7 +506,7 @@ def _governs_sentence(token: Any, spans: list[tuple[int, int]]) -> bool:
     revealed ...", "when police said ...") does not make the sentence reported speech."""
     dep, head = token.dep_, token.head
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
-    if dep == "ROOT":
+    if dep == "ROOT" or _opportunity_clause(token):
         return True
     if dep in ("ccomp", "xcomp", "pcomp") and any(c.tag_ in ("WP", "WRB") and c.i < token.i for c in token.children):
         return False  # "they transcribed what the crowd was chanting": an embedded question
@@ -517,6 +578,8 @@ def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
         return True
     if lemma in ("speak", "talk"):  # "spoke about the rift"; not "talking about his pain" nor "spoke with Cruz"
         return token.tag_ != "VBG" and any(c.lower_ in SPEECH_PREPS and c.dep_ in ("prep", "prt") for c in children)
+    if lemma in ("criticize", "criticise") and any(c.dep_ == "prep" and c.lower_ == "for" for c in children):
+        return True  # "criticized the government for the decision": the criticism has its content
     if lemma == "advise" and any(c.dep_ == "xcomp" for c in children):
         return True  # "advised citizens not to travel"
     if lemma in ("share", "post") and not any(c.dep_ == "dobj" for c in children):
@@ -537,6 +600,26 @@ def _characterises(token: Any, spans: list[tuple[int, int]]) -> bool:
     as_phrase = any(c.dep_ == "prep" and c.lower_ == "as" for c in children) or any(
         g.dep_ == "prep" and g.lower_ == "as" for c in children if c.dep_ == "dobj" for g in c.children)
     return has_object and (predicate or as_phrase)
+
+
+def _names_as(token: Any) -> bool:
+    """'named the organiser of the attack as the head of intelligence', 'named Pence a hero': an object with
+    what it is said to be; not 'named his son after ...' nor an appointment (a person named as a role:
+    'named Smith as his deputy')."""
+    children = list(token.children)
+    if not token.tag_.startswith("VB") or not any(c.dep_ == "dobj" for c in children):
+        return False
+    said = [c for c in children if c.dep_ == "oprd"]
+    said += [g for c in children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+    person = any(c.dep_ == "dobj" and (c.tag_ in ("NNP", "NNPS", "PRP")) for c in children)
+    return bool(said) and not (person and any(t.lower_ in PERSON_ROLES | APPOINTMENTS for t in said))
+
+
+def _as_puts_it(token: Any) -> bool:
+    """'as the economist Paul Brown puts it, ...'."""
+    children = list(token.children)
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and any(
+        c.dep_ == "dobj" and c.lower_ == "it" for c in children) and any(c.dep_ == "nsubj" for c in children)
 
 
 def _calls_for(token: Any) -> bool:
@@ -655,14 +738,33 @@ def _vague_source(head: Any) -> bool:
         any(c.lower_ != "the" for c in modifiers) or not modifiers)
 
 
+def _in_the_view_of(token: Any) -> tuple[Any, str] | None:
+    """'In his opinion, ...', 'In the words of the minister, ...': the holder and the view noun, where the
+    phrase hangs on the root of the sentence."""
+    if token.lower_ != "in" or token.dep_ != "prep" or token.head.dep_ != "ROOT":
+        return None
+    noun = next((c for c in token.children if c.dep_ == "pobj" and c.lower_ in VIEW_NOUNS), None)
+    if noun is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.lower_ not in FIRST_PERSON | {"my", "our"}), None)
+    if owner is None:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return (owner, noun.text) if owner is not None else None
+
+
 def _view_adjective(token: Any) -> Any | None:
     """'he is confident that ...', 'citizens are afraid that ...': the holder of the view."""
-    if token.lower_ in VIEW_ADJECTIVES and token.dep_ == "ROOT" and token.tag_ == "VBN" and any(
-            c.dep_ == "ccomp" for c in token.children):  # "X is convinced that ..." parsed as a passive
+    colon_after = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"
+    root_like = token.dep_ == "ROOT" or (token.dep_ == "ccomp" and colon_after and token.head.dep_ == "ROOT")
+    if token.lower_ in VIEW_ADJECTIVES and root_like and token.tag_ == "VBN" and (colon_after or any(
+            c.dep_ == "ccomp" for c in token.children)):  # "X is convinced that ..." parsed as a passive
         return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     if token.lower_ not in VIEW_ADJECTIVES or token.dep_ != "acomp" or token.head.dep_ != "ROOT":
         return None
-    if not any(c.dep_ == "ccomp" for c in token.children) and not any(c.dep_ == "ccomp" for c in token.head.children):
+    colon = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"  # "X is convinced: ..."
+    if not colon and not any(c.dep_ == "ccomp" for c in token.children) and not any(
+            c.dep_ == "ccomp" for c in token.head.children):
         return None
     return next((c for c in token.head.children if c.dep_ == "nsubj"), None)
 
@@ -692,6 +794,10 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             if objects:
                 candidates.append((_depth(token), token.i, "according to", objects[0]))
             continue
+        holder = _in_the_view_of(token)
+        if holder is not None:
+            candidates.append((_depth(token), token.i, f"in {holder[1]}", holder[0]))
+            continue
         holder = _view_adjective(token)
         if holder is not None:
             candidates.append((_depth(token), token.i, f"{token.head.text} {token.text}", holder))
@@ -704,6 +810,10 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         if lemma is None and token.lower_ in ("reads", "read") and any(
                 c.dep_ == "nsubj" and c.lower_ in TEXT_SOURCES for c in token.children):
             lemma = "read"  # "the report reads, ...": a text says
+        if lemma is None and token.lower_ in NAME_FORMS and _names_as(token):
+            lemma = "name"
+        if lemma is None and token.lower_ in PUT_FORMS and _as_puts_it(token):
+            lemma = "put"
         if lemma is None and token.lower_ not in POINT_FORMS:
             continue
         if not token.tag_.startswith("VB") and not (
@@ -712,6 +822,8 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             continue
         if any(c.dep_ == "neg" for c in token.children):
             continue  # "have not called Russia an 'aggressor'": no words are reported
+        if token.dep_ == "xcomp" and token.head.lower_ in REFUSALS:
+            continue  # "declined to say whether ...": no words are reported either
         if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in token.children):
             continue  # "will officially announce his candidacy", "now he can say that": nothing has been said
 
@@ -719,7 +831,9 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
                for c in token.children):
             continue  # "one can speak of high standards": nobody in particular
         if any(c.dep_ in ("poss", "det") for c in token.children) or token.dep_ in ("amod", "compound") or (
-                token.i > sent.start and doc[token.i - 1].tag_ == "POS"):
+                token.i > sent.start and doc[token.i - 1].tag_ == "POS") or (
+                token.i > sent.start + 1 and doc[token.i - 1].text in ("’", "'")
+                and doc[token.i - 2].lower_.endswith("s")):
             continue  # a noun the tagger took for a verb: "Brussels’ claims against Washington"
         if lemma == "say" and any(c.lower_ == "as" and c.dep_ == "mark" for c in token.children) and any(
                 c.dep_ == "nsubj" and c.lower_ == "they" for c in token.children):
@@ -831,6 +945,26 @@ class _Reading:
     last_named_speaker: Mention | None = None
     last_plural_subject: Mention | None = None
     titles: dict[str, set[str]] = field(default_factory=dict)  # surname -> titles it was named with
+    persons: list[Mention] = field(default_factory=list)  # the people named so far, in order (for "he"/"she")
+    genders: dict[str, str] = field(default_factory=dict)  # surname -> "m"/"f", from a pronoun that stood for them
+
+
+def _gender(mention: Mention, state: _Reading) -> str | None:
+    """'m', 'f' or None (unknown) for a named person: a pronoun that stood for them earlier, a word of
+    their title ("Mrs", "spokeswoman"), or a common first name."""
+    known = state.genders.get(_surname(mention) or mention.text)
+    if known is not None:
+        return known
+    words = [w.strip(".,").lower() for w in mention.text.split()]
+    if any(w in FEMININE_WORDS for w in words):
+        return "f"
+    if any(w in MASCULINE_WORDS for w in words):
+        return "m"
+    for word in mention.text.split():
+        if word[:1].isupper() and word.lower().strip(".,") not in TITLE_WORDS:
+            first = word.strip(".,")
+            return "f" if first in FEMININE_NAMES else "m" if first in MASCULINE_NAMES else None
+    return None
 
 
 def _titles(text: str) -> set[str]:
@@ -857,7 +991,7 @@ def _compatible(description: Mention, candidate: Mention | None, state: _Reading
 
 class Attributor(Component):
     name = "attribution"
-    version = "3"
+    version = "4"
     requires = ("claims",)
     assigns = ("claims",)
 
@@ -908,8 +1042,12 @@ def attribute_units(units: list[Any], offsets: list[int]) -> list[SentenceAttrib
     """The attribution of each parsed unit of one article, read in order (see the module docstring)."""
     per_sentence: list[tuple[int, SentenceAttribution]] = []  # (unit index, resolved attribution)
     state = _Reading()
+    list_speaker: Mention | None = None  # who introduced the list that the coming units may be items of
     for u_index, (doc, offset) in enumerate(zip(units, offsets, strict=True)):
         spans, stray = _reliable_quotes(doc.text)
+        if list_speaker is not None and not LIST_ITEM.match(doc.text):
+            list_speaker = None
+        result = None
         for sent in _sentences(doc):
             result = analyse(doc, offset, sent, spans)
             if stray:
@@ -919,8 +1057,14 @@ def attribute_units(units: list[Any], offsets: list[int]) -> list[SentenceAttrib
                 # the sentence sits inside a quotation opened earlier: the last speaker goes on talking
                 result = replace(result, voice="direct", open_quote=ends_inside_quote("“" + sent.text))
             result = _resolve(result, state)
+            if list_speaker is not None and result.voice == "own":
+                result = replace(result, speaker=list_speaker, voice="reported")  # "X listed the reasons:" "– ..."
             per_sentence.append((u_index, result))
             _advance(state, result)
+        if list_speaker is None and doc.text.rstrip().endswith(":"):
+            framed = [r for u, r in per_sentence if u == u_index and r.voice == "reported"
+                      and r.speaker is not None and r.verb is not None]
+            list_speaker = framed[0].speaker if framed else _listed_statements_source(doc, offset, spans)
     _share_quote_speakers(per_sentence)
     chosen: list[SentenceAttribution | None] = [None] * len(units)
     for u_index, result in per_sentence:
@@ -928,6 +1072,20 @@ def attribute_units(units: list[Any], offsets: list[int]) -> list[SentenceAttrib
         if current is None or (current.voice == "own" and result.voice != "own"):
             chosen[u_index] = result
     return [c if c is not None else SentenceAttribution(None, None, "own") for c in chosen]
+
+
+def _listed_statements_source(doc: Any, offset: int, spans: list[tuple[int, int]]) -> Mention | None:
+    """'Here are the theories put forward by internet users:', 'the reasons given by the ministry:' -- the
+    source of the statements that a list introduced by the unit holds."""
+    for token in doc:
+        if token.tag_ != "VBN" or token.dep_ not in ("acl", "relcl") or token.head.lower_ not in LISTED_STATEMENTS:
+            continue
+        if _in_quote(token, spans):
+            continue
+        agent = next((g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if agent is not None and not _vague_subject(agent):
+            return _mention(doc, agent, offset)
+    return None
 
 
 def _reliable_quotes(text: str) -> tuple[list[tuple[int, int]], bool]:
@@ -972,7 +1130,7 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
     if (speaker is not None and speaker.pronoun and speaker.text.lower() in MASCULINE | FEMININE and own_subject is not None
             and own_subject.person_like and own_subject.start < speaker.start):
         speaker = own_subject  # "Senator Tom Cotton supported the initiative: he said ..."
-    elif speaker is not None and speaker.pronoun and speaker.text.lower() in ("they", "them") and not (
+    elif speaker is not None and speaker.pronoun and speaker.text.lower() in ("they", "them", "their") and not (
             state.last_speaker is not None and state.last_speaker.plural):
         plural = own_subject if own_subject is not None and own_subject.plural and own_subject.start < speaker.start else None
         speaker = plural or state.last_plural_subject or _antecedent("they", state.last_speaker, state.last_subject,
@@ -983,6 +1141,16 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
     elif speaker is not None and (speaker.pronoun or speaker.description is not None):
         key = speaker.text.lower() if speaker.pronoun else speaker.description or ""
         found = _antecedent(key, state.last_speaker, state.last_subject, state.last_name, state.named_after_speaker)
+        wanted = "m" if key in MASCULINE else "f" if key in FEMININE else None
+        if wanted is not None and (result.verb or "").split()[0].lower() in CONTINUING and state.last_speaker is not None \
+                and not state.last_speaker.pronoun and _gender(state.last_speaker, state) in (wanted, None):
+            found = state.last_speaker  # "He added that ...": the speaker goes on, whoever was named since
+        if wanted is not None and found is not None and _gender(found, state) not in (wanted, None):
+            # "Marine Le Pen ... Emmanuel Macron ... she said": the last person of the pronoun's gender
+            found = next((m for m in reversed(state.persons) if _gender(m, state) == wanted), None) or next(
+                (m for m in reversed(state.persons) if _gender(m, state) is None), found)
+        if wanted is not None and found is not None and _gender(found, state) is None:
+            state.genders[_surname(found) or found.text] = wanted
         if speaker.description is not None and not _compatible(speaker, found, state):
             others = (state.named_after_speaker, state.last_named_speaker, state.last_subject, state.last_name)
             found = next((m for m in others if m is not None and m.named and not m.plural and _compatible(speaker, m, state)), None)
@@ -1014,6 +1182,10 @@ def _advance(state: _Reading, result: SentenceAttribution) -> None:
             state.last_plural_subject = result.subject
     if result.name is not None:
         state.last_name = result.name
+    for mention in (result.subject, result.name, speaker):
+        if mention is not None and mention.person_like and mention.description is None and not mention.pronoun and (
+                not state.persons or state.persons[-1].start != mention.start):
+            state.persons = [*state.persons[-11:], mention]
     for mention in (speaker, result.subject, result.name):
         if mention is not None and mention.named and not mention.plural and _titles(mention.text):
             state.titles.setdefault(_surname(mention) or "", set()).update(_titles(mention.text))

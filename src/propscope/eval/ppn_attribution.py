@@ -15,6 +15,11 @@ fixture records instead of the sheet: the labels, the character offsets of the c
 units before it that serve as context (the two before, or from the given unit on) in the article's
 ``text``, and a hash of the unit, but not the text itself (PPN is CC BY-NC and stays out of the
 repository; :func:`propscope.eval.attribution.read_gold` fills the text in from ``articles-en.jsonl``).
+
+``--heldout3 FIXTURE [FIXTURE ...]`` draws the third held-out set (split ``ppn-test3``): articles in
+none of the given fixtures (all the attribution fixtures before it), shuffled with
+``random.Random(SEED3)``, one per title, URL and opening, until at least ``TARGET_CLAIMS3`` claim units
+from at least ``MIN_ARTICLES3`` articles; ``--labels`` works as for ``--heldout2``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from propscope.document import text_hash  # the hash stored beside a unit's offsets
+
+if TYPE_CHECKING:
+    from propscope.claims.scorer import ClaimScorer
 
 SEED = 10
 MIN_WORDS = 150
@@ -36,6 +46,9 @@ SEED2 = 20261202
 TARGET_CLAIMS2 = 200
 MIN_ARTICLES2 = 15
 TARGET_CLAIMS_DEV2 = 80
+SEED3 = 20261203
+TARGET_CLAIMS3 = 200
+MIN_ARTICLES3 = 15
 # articles whose sentences the project's code or tests already quote (read while writing it)
 SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
@@ -90,14 +103,8 @@ def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, block: int = 0) 
     more claim units (``ppn-dev2``, ``ppn-dev3``, ...: drawn after ``ppn-test2`` was annotated and
     measured, for development)."""
     from propscope.claims.scorer import ClaimScorer
-    from propscope.components.segment import segment_text
 
-    used = {json.loads(line)["article_id"] for line in fixture.read_text(encoding="utf-8").splitlines() if line.strip()}
-    used |= SEEN_ARTICLES
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    seen_keys = {key for r in rows if r["id"] in used for key in (r["title"], r["url"], r["text"][:200])}
-    rows = [r for r in rows if r["id"] not in used and len(r["text"].split()) >= MIN_WORDS]
-    random.Random(seed).shuffle(rows)
+    rows, seen_keys = _unused_articles(path, [fixture], seed)
     scorer = ClaimScorer.load(threads=1)
     drawn: list[DrawnArticle] = []
     current, total = 0, 0
@@ -112,13 +119,58 @@ def draw_heldout2(path: Path, fixture: Path, seed: int = SEED2, block: int = 0) 
         if any(key in seen_keys for key in keys):
             continue
         seen_keys.update(keys)
-        sentences, _ = segment_text(row["text"])
-        units = [row["text"][s.start : s.end] for s in sentences]
-        scores = scorer.score(units)
-        claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
-        if claims:
-            drawn.append(DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences]))
-            total += len(claims)
+        article = _claim_units(row, scorer, split)
+        if article.claims:
+            drawn.append(article)
+            total += len(article.claims)
+    return drawn
+
+
+def _unused_articles(path: Path, fixtures: list[Path], seed: int) -> tuple[list[dict[str, str]], set[str]]:
+    """Articles of ``MIN_WORDS`` words in none of ``fixtures`` nor :data:`SEEN_ARTICLES`, shuffled by
+    ``seed``, and the titles, URLs and openings of the left-out ones (an article sharing one is skipped)."""
+    used = set(SEEN_ARTICLES)
+    for fixture in fixtures:
+        used |= {json.loads(line)["article_id"] for line in fixture.read_text(encoding="utf-8").splitlines() if line.strip()}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seen_keys = {key for r in rows if r["id"] in used for key in (r["title"], r["url"], r["text"][:200])}
+    rows = [r for r in rows if r["id"] not in used and len(r["text"].split()) >= MIN_WORDS]
+    random.Random(seed).shuffle(rows)
+    return rows, seen_keys
+
+
+def _claim_units(row: dict[str, str], scorer: "ClaimScorer", split: str) -> DrawnArticle:
+    """The article segmented, with its claim units: those the claims model scores at its threshold."""
+    from propscope.components.segment import segment_text
+
+    sentences, _ = segment_text(row["text"])
+    units = [row["text"][s.start : s.end] for s in sentences]
+    scores = scorer.score(units)
+    claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
+    return DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences])
+
+
+def draw_heldout3(path: Path, fixtures: list[Path], seed: int = SEED3) -> list[DrawnArticle]:
+    """The ``ppn-test3`` articles: as :func:`draw_heldout2`, leaving out every article of ``fixtures``
+    (all the attribution fixtures drawn before) and :data:`SEEN_ARTICLES`, shuffled by ``seed``,
+    until at least ``TARGET_CLAIMS3`` claim units from at least ``MIN_ARTICLES3`` articles."""
+    from propscope.claims.scorer import ClaimScorer
+
+    rows, seen_keys = _unused_articles(path, fixtures, seed)
+    scorer = ClaimScorer.load(threads=1)
+    drawn: list[DrawnArticle] = []
+    total = 0
+    for row in rows:
+        if total >= TARGET_CLAIMS3 and len(drawn) >= MIN_ARTICLES3:
+            break
+        keys = (row["title"], row["url"], row["text"][:200])
+        if any(key in seen_keys for key in keys):
+            continue
+        seen_keys.update(keys)
+        article = _claim_units(row, scorer, "ppn-test3")
+        if article.claims:
+            drawn.append(article)
+            total += len(article.claims)
     return drawn
 
 
@@ -159,9 +211,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw the ppn-test2 articles, leaving out those of this fixture (ppn.jsonl)")
     parser.add_argument("--dev", type=int, default=0, metavar="N",
                         help="with --heldout2: the N-th block of development articles that follow (1: ppn-dev2)")
+    parser.add_argument("--heldout3", type=Path, nargs="+", metavar="FIXTURE",
+                        help="draw the ppn-test3 articles, leaving out those of every FIXTURE given")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
-    drawn = draw_heldout2(args.articles, args.heldout2, block=args.dev) if args.heldout2 else draw(args.articles)
+    if args.heldout3:
+        drawn = draw_heldout3(args.articles, args.heldout3)
+    elif args.heldout2:
+        drawn = draw_heldout2(args.articles, args.heldout2, block=args.dev)
+    else:
+        drawn = draw(args.articles)
     if args.labels:
         records = records_from_labels(drawn, args.labels.read_text(encoding="utf-8"))
         args.sheet.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
