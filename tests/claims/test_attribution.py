@@ -334,3 +334,18 @@ def test_items_of_a_list_keep_the_source_that_introduced_them() -> None:
 )
 def test_pronouns_agree_with_the_gender_of_the_person_they_stand_for(lines: list[str], speaker: str) -> None:
     assert _one(lines)[0] == speaker
+
+
+def test_a_reporting_verb_inside_a_running_quotation_is_part_of_the_quotation() -> None:
+    """Inside a quotation opened in an earlier sentence and closed later, "the brigade responded" is
+    the quoted speaker's words, not a reporting clause of its own: every sentence of the quotation is
+    the direct speech of the frame that closes it."""
+    lines = [
+        "A fire broke out at the depot.",
+        "“At 5 a.m., staff noticed smoke on the cameras.",
+        "The fire brigade responded and contained it.",
+        "Several vehicles were damaged.",
+        "The depot is open again,” the local services said in a statement.",
+    ]
+    doc = Attributor(AnalyzeOptions())(article(lines))
+    assert [(c.speaker, c.voice) for c in doc.claims[1:]] == [("local services", "direct")] * 4

@@ -237,6 +237,7 @@ Europe America Africa Asia NATO Kremlin Pentagon""".split()) | {"White House", "
 TWEET_SIGNATURE = re.compile(r"[—–-]\s*([^()\n—–]{2,60}?)\s*\(@\w{1,30}\)")
 
 _QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"))
+CLOSING_QUOTES = ("”", "»", '"')
 
 
 def load_nlp() -> Any:
@@ -1056,6 +1057,10 @@ def attribute_units(units: list[Any], offsets: list[int]) -> list[SentenceAttrib
             if continues and result.verb is None and result.voice == "own" and sent.text.strip():
                 # the sentence sits inside a quotation opened earlier: the last speaker goes on talking
                 result = replace(result, voice="direct", open_quote=ends_inside_quote("“" + sent.text))
+            elif state.inside_quote and result.verb is not None and not any(q in sent.text for q in CLOSING_QUOTES):
+                # wholly inside a quotation that an earlier sentence opened: its reporting verb ("the
+                # brigade responded") is the quoted speaker's words, not a frame of its own
+                result = replace(result, speaker=None, verb=None, voice="direct", open_quote=True)
             result = _resolve(result, state)
             if list_speaker is not None and result.voice == "own":
                 result = replace(result, speaker=list_speaker, voice="reported")  # "X listed the reasons:" "– ..."
