@@ -48,7 +48,7 @@ def test_in_batch_training_pulls_pairs_together_and_round_trips(tmp_path: Path) 
     model, tokenizer, result = train_embedder(pairs, config, device="cpu")
     assert result.steps == 6 and result.losses[-1] < result.losses[0]
     assert _cos(model, tokenizer, pairs[0].query, pairs[0].positive) > _cos(model, tokenizer, pairs[0].query, pairs[1].positive)
-    weights = save_weights(model, tmp_path / "w.safetensors")
+    weights = save_weights(model, tmp_path / "checkpoint")
     reloaded = load_finetuned(weights)
     assert abs(_cos(reloaded, tokenizer, pairs[0].query, pairs[0].positive)
                - _cos(model, tokenizer, pairs[0].query, pairs[0].positive)) < 0.01

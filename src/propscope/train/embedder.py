@@ -18,8 +18,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import random
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,87 +119,70 @@ def train_embedder(
     """Fine-tune the base encoder with in-batch negatives; returns (pooling module, tokenizer, result)."""
     from propscope.train.encoder import load_base_encoder, pick_device, require_torch, set_seed
 
+    from propscope.train import loop
+
     torch = require_torch()
     set_seed(config.seed)
     device = device or pick_device()
     base, tokenizer = load_base_encoder(base_path)
     model = _pooling_module(base).to(device)
-    model.train()
-    rng = random.Random(config.seed)
-    steps_per_epoch = max(1, len(pairs) // config.batch_size)
-    total = steps_per_epoch * config.epochs
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
-    warmup = max(1, int(total * config.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (total - step) / max(1, total - warmup))
+    # in-batch negatives want full batches (drop_last); the warm-up factor multiplies the decay factor
+    run = loop.LoopSettings(
+        epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, weight_decay=0.01, warmup=config.warmup,
+        seed=config.seed, schedule=loop.WARMUP_TIMES_DECAY, drop_last=True, shuffle="python",
     )
 
     def encode(texts: list[str]) -> Any:
         batch = tokenizer(texts, padding=True, truncation=True, max_length=config.max_length, return_tensors="pt")
         return model(batch["input_ids"].to(device), batch["attention_mask"].to(device))
 
-    result = TrainResult(steps=0, seconds=0.0)
-    start = time.perf_counter()
-    for epoch in range(config.epochs):
-        order = list(range(len(pairs)))
-        rng.shuffle(order)
-        for step in range(steps_per_epoch):
-            batch = [pairs[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
-            # The same claim twice in a batch would be a false negative: keep its first pair only.
-            seen: set[str] = set()
-            batch = [p for p in batch if not (p.positive in seen or seen.add(p.positive))]  # type: ignore[func-returns-value]
-            queries = encode([p.query for p in batch])
-            docs = [p.positive for p in batch]
-            if config.hard_negatives:
-                docs += [p.negative for p in batch if p.negative and p.negative not in seen]
-            doc_emb = encode(docs)
-            scores = config.scale * queries @ doc_emb.T
-            labels = torch.arange(len(batch), device=device)
-            loss = torch.nn.functional.cross_entropy(scores, labels)
-            if config.symmetric:
-                loss = (loss + torch.nn.functional.cross_entropy(scores[:, : len(batch)].T, labels)) / 2
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            result.steps += 1
-            result.losses.append(float(loss.detach()))
-        log.info("epoch %d: mean loss %.4f", epoch + 1, float(np.mean(result.losses[-steps_per_epoch:])))
+    def step(rows: Any) -> tuple[Any, dict[str, float]]:
+        batch = [pairs[i] for i in rows]
+        # The same claim twice in a batch would be a false negative: keep its first pair only.
+        seen: set[str] = set()
+        batch = [p for p in batch if not (p.positive in seen or seen.add(p.positive))]  # type: ignore[func-returns-value]
+        queries = encode([p.query for p in batch])
+        docs = [p.positive for p in batch]
+        if config.hard_negatives:
+            docs += [p.negative for p in batch if p.negative and p.negative not in seen]
+        doc_emb = encode(docs)
+        scores = config.scale * queries @ doc_emb.T
+        labels = torch.arange(len(batch), device=device)
+        loss = torch.nn.functional.cross_entropy(scores, labels)
+        if config.symmetric:
+            loss = (loss + torch.nn.functional.cross_entropy(scores[:, : len(batch)].T, labels)) / 2
+        return loss, {"loss": float(loss.detach())}
+
+    def after_epoch(module: Any, end: loop.EpochEnd) -> None:
+        log.info("epoch %d: mean loss %.4f", end.epoch, end.mean("loss"))
         if on_epoch is not None:
-            model.eval()
-            on_epoch(epoch + 1, model, tokenizer)
-            model.train()
-    result.seconds = time.perf_counter() - start
-    model.eval()
-    return model.to("cpu"), tokenizer, result
+            on_epoch(end.epoch, module, tokenizer)
+
+    fitted = loop.fit(model, len(pairs), step, run, on_epoch=after_epoch)
+    losses = [float(r) for r in fitted.step_records("loss")]
+    return model.to("cpu"), tokenizer, TrainResult(steps=fitted.steps, seconds=fitted.seconds, losses=losses)
 
 
 def load_finetuned(weights: Path, base_path: Path | None = None) -> Any:
-    """The pooling module with fine-tuned transformer weights from a safetensors file."""
-    from safetensors.torch import load_file
-
+    """The pooling module with fine-tuned transformer weights from a checkpoint (``propscope.train.checkpoint``;
+    a single safetensors file, as older sweeps wrote, is read too)."""
+    from propscope.train.checkpoint import load_state
     from propscope.train.encoder import load_base_encoder
 
     base, _ = load_base_encoder(base_path)
-    state = {k: v.float() for k, v in load_file(str(weights)).items()}
+    state = load_state(weights)
     missing, unexpected = base.load_state_dict(state, strict=False)
     if unexpected or [m for m in missing if "position_ids" not in m]:
         raise DataError(f"{weights} does not fit the base encoder (missing {missing[:3]}, unexpected {unexpected[:3]})")
     return _pooling_module(base).eval()
 
 
-def save_weights(module: Any, path: Path, half: bool = True) -> Path:
-    """The transformer's weights as safetensors (fp16 by default, to travel small)."""
-    from safetensors.torch import save_file
+def save_weights(module: Any, path: Path, meta: dict[str, Any] | None = None) -> Path:
+    """The transformer's weights as a checkpoint folder (fp16 shards, to travel small)."""
+    from propscope.train.checkpoint import save_checkpoint
 
-    state = {
-        k: (v.half() if half and v.is_floating_point() else v).contiguous()
-        for k, v in module.transformer.state_dict().items()
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(path))
-    return path
+    config = module.transformer.config.to_json_string()
+    return save_checkpoint(path, module.transformer.state_dict(), meta or {}, encoder_config=config)
 
 
 def quantize_embedder(fp32_path: Path, int8_path: Path) -> Path:
@@ -247,22 +228,15 @@ def export_embedder(
 ) -> dict[str, Any]:
     """Export to ONNX, quantise int8 per-channel, keep int8 only if every check text stays >= 0.99 cosine."""
     from propscope.models.modeldir import ModelDir
-    from propscope.train.export import export_onnx, save_tokenizer
+    from propscope.train import finalise as rule
+    from propscope.train.export import save_tokenizer
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    scratch = out_dir / ".export"
-    scratch.mkdir(exist_ok=True)
-    fp32 = export_onnx(module, scratch / "model.fp32.onnx", [OUTPUT_NAME])
-    int8 = quantize_embedder(fp32, scratch / "model.int8.onnx")
+    candidates = rule.export_candidates(module, rule.scratch(out_dir), [OUTPUT_NAME], [(rule.INT8, quantize_embedder)])
     tokenizer_path = save_tokenizer(source_dir, out_dir)
-    cosines = _cosines(fp32, int8, tokenizer_path, check_texts, max_length)
-    use_int8 = float(cosines.min()) >= MIN_INT8_COSINE
-    chosen = int8 if use_int8 else fp32
-    target = out_dir / "model.onnx"
-    target.write_bytes(chosen.read_bytes())
-    for path in scratch.iterdir():
-        path.unlink()
-    scratch.rmdir()
+    cosines = _cosines(candidates[rule.FP32], candidates[rule.INT8], tokenizer_path, check_texts, max_length)
+    use_int8 = rule.choose({rule.INT8: rule.Drift(float(cosines.min()), MIN_INT8_COSINE, higher_is_closer=True)}) == rule.INT8
+    rule.ship(candidates, rule.INT8 if use_int8 else rule.FP32, out_dir)
+    target = out_dir / rule.TARGET
     drift = {
         "texts": len(check_texts),
         "cosine_min": round(float(cosines.min()), 5),
@@ -465,6 +439,7 @@ def train_and_export(
     The epoch with the best dense MAP@5 on the 2022 dev split is kept; the int8 export is checked
     against fp32 on real texts (KB claims and training tweets) and used only if it stays within 0.99.
     """
+    from propscope.train import loop
     from propscope.train.encoder import base_encoder_path, git_commit, pick_device
 
     config = config or EmbedderTrainConfig()
@@ -474,17 +449,15 @@ def train_and_export(
     data = load_prepared(prepared)
     negatives = mine_hard_negatives(data, None, device) if config.hard_negatives else None
     pairs = build_pairs(data, negatives, subtitles=False)
-    best: dict[str, Any] = {"dev_map5": -1.0}
+    best = loop.BestEpoch(key=-1.0, ties="earlier")
 
     def on_epoch(epoch: int, model: Any, tokenizer: Any) -> None:
         score, _ = dense_map5(model, tokenizer, data, device)
         log.info("epoch %d: dev MAP@5 %.4f", epoch, score)
-        if score > best["dev_map5"]:
-            best.update(dev_map5=score, epoch=epoch,
-                        state={k: v.detach().cpu().clone() for k, v in model.transformer.state_dict().items()})
+        best.offer(score, epoch, lambda: loop.state_snapshot(model.transformer))
 
     model, _, result = train_embedder(pairs, config, device=device, on_epoch=on_epoch)
-    model.transformer.load_state_dict(best["state"])
+    model.transformer.load_state_dict(best.state)
     check = data.doc_texts[:2000] + [q for q, _ in data.train][:1000]
     card = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2",
@@ -492,8 +465,8 @@ def train_and_export(
         "training": {
             "data": counts,
             "epochs_run": config.epochs,
-            "best_epoch": best["epoch"],
-            "dev_map5": round(best["dev_map5"], 4),
+            "best_epoch": best.epoch,
+            "dev_map5": round(best.key, 4),
             "lr": config.lr,
             "batch_size": config.batch_size,
             "hard_negatives": config.hard_negatives,
@@ -529,6 +502,9 @@ SWEEP: list[dict[str, Any]] = [
 
 def sweep(prepared_dir: Path, out_dir: Path, runs: list[dict[str, Any]] | None = None, seed: int = 13) -> dict[str, Any]:
     """Train each configuration, score every epoch on the dev split, keep the best checkpoint's weights."""
+    import torch
+
+    from propscope.train import loop
     from propscope.train.encoder import pick_device
 
     data = load_prepared(prepared_dir)
@@ -541,7 +517,7 @@ def sweep(prepared_dir: Path, out_dir: Path, runs: list[dict[str, Any]] | None =
     log_rows.append({"run": "base", "epoch": 0, "dev_map5": round(base_score, 4)})
     print(json.dumps(log_rows[-1]), flush=True)
     negatives = mine_hard_negatives(data, None, device)
-    best: dict[str, Any] = {"dev_map5": base_score, "run": "base", "epoch": 0, "state": None}
+    best = loop.BestEpoch(key=base_score, epoch=0, label={"name": "base"}, ties="earlier")
     for run in runs or SWEEP:
         config = EmbedderTrainConfig(epochs=run["epochs"], lr=run["lr"], hard_negatives=run["hard_negatives"], seed=seed)
         pairs = build_pairs(data, negatives if run["hard_negatives"] else None, run["subtitles"])
@@ -551,18 +527,19 @@ def sweep(prepared_dir: Path, out_dir: Path, runs: list[dict[str, Any]] | None =
             row = {"run": run["name"], "epoch": epoch, "dev_map5": round(score, 4), "pairs": len(pairs)}
             log_rows.append(row)
             print(json.dumps(row), flush=True)
-            if score > best["dev_map5"]:
-                best.update(dev_map5=score, run=run["name"], epoch=epoch, config=run,
-                            state={k: v.detach().half().cpu().clone() for k, v in model.transformer.state_dict().items()})
+            best.offer(score, epoch, lambda: loop.state_snapshot(model.transformer, torch.float16), label=run)
 
         train_embedder(pairs, config, device=device, on_epoch=on_epoch)
-    summary = {"best": {k: v for k, v in best.items() if k != "state"}, "log": log_rows, "device": device,
+    winner = {"dev_map5": best.key, "run": best.label["name"], "epoch": best.epoch}
+    if best.state is not None:
+        winner["config"] = best.label
+    summary = {"best": winner, "log": log_rows, "device": device,
                "train_queries": len({q for q, _ in data.train}), "hard_negatives": len(negatives)}
     out_dir.mkdir(parents=True, exist_ok=True)
-    if best["state"] is not None:
-        from safetensors.torch import save_file
+    if best.state is not None:
+        from propscope.train.checkpoint import save_checkpoint
 
-        save_file({k: v.contiguous() for k, v in best["state"].items()}, str(out_dir / "embedder.fp16.safetensors"))
+        save_checkpoint(out_dir / "embedder-checkpoint", best.state, {"best": winner, "seed": seed})
     dump_json(summary, out_dir / "sweep.json")
     return summary
 
