@@ -66,6 +66,7 @@ def save_checkpoint(
     meta: dict[str, Any],
     encoder_config: str | None = None,
     tokenizer: Path | None = None,
+    shard_bytes: int = SHARD_BYTES,
 ) -> Path:
     """Write the checkpoint folder; ``encoder_config`` is the config's JSON text, ``tokenizer`` a file."""
     from safetensors.torch import save_file
@@ -73,7 +74,7 @@ def save_checkpoint(
     path.mkdir(parents=True, exist_ok=True)
     for stale in path.glob(SHARD_GLOB):
         stale.unlink()
-    shards = shard_state(state)
+    shards = shard_state(state, shard_bytes)
     for index, shard in enumerate(shards, start=1):
         save_file(shard, str(path / f"weights-{index:02d}-of-{len(shards):02d}.safetensors"))
     if encoder_config is not None:

@@ -348,6 +348,7 @@ def build_model_dir(checkpoint: Path, data: Path, out: Path, threads: int | None
     from propscope.models import ModelDir
     from propscope.train.encoder import git_commit
     from propscope.train import finalise as rule
+    from propscope.train.card import write_card
     from propscope.train.export import max_abs_difference, save_tokenizer
 
     network, meta = load_checkpoint(checkpoint)
@@ -400,7 +401,7 @@ def build_model_dir(checkpoint: Path, data: Path, out: Path, threads: int | None
     })
     model_dir.save_config()
     (out / "metrics.json").write_text(json.dumps({"history": meta["history"], **report}, indent=2) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(model_card(meta, report), encoding="utf-8")
+    write_card(out)
     log(f"model directory written to {out} ({variant}, threshold {threshold})")
     return report
 
@@ -409,7 +410,9 @@ def _fmt(value: float) -> str:
     return f"{value:.3f}"
 
 
-def model_card(meta: dict[str, Any], report: dict[str, Any]) -> str:
+def render_card(report: dict[str, Any], config: dict[str, Any]) -> str:
+    """README.md of a claims model directory from its metrics.json and config.json (``propscope.train.card``)."""
+    meta = {**config["training"], "base_encoder": config.get("base_encoder")}
     shipped = report["shipped"]
     chosen = report[shipped["variant"]]
     info = meta["splits"]

@@ -440,6 +440,7 @@ def train_and_export(
     against fp32 on real texts (KB claims and training tweets) and used only if it stays within 0.99.
     """
     from propscope.train import loop
+    from propscope.train.card import write_card
     from propscope.train.encoder import base_encoder_path, git_commit, pick_device
 
     config = config or EmbedderTrainConfig()
@@ -481,12 +482,19 @@ def train_and_export(
     for path in prepared.iterdir():
         path.unlink()
     prepared.rmdir()
-    (out_dir / "README.md").write_text(
-        "# propscope sentence embedder\n\nall-MiniLM-L6-v2 fine-tuned on CheckThat! train pairs by "
-        "`propscope train embedder`; `config.json` holds the training facts, the dev score and the int8 "
-        "drift. Calibrate `thresholds.same_claim` with `propscope kb calibrate` before shipping.\n",
-        encoding="utf-8",
-    )
+    training = card["training"]
+    metrics = {
+        "training_data": counts,
+        "training": {
+            "scale": config.scale, "hard_negatives_per_pair": int(config.hard_negatives), "lr": config.lr,
+            "batch_size": config.batch_size, "warmup": config.warmup, "epochs": config.epochs, "seed": config.seed,
+            "device": device, "best_epoch": training["best_epoch"], "dev_map5": training["dev_map5"],
+            "steps": training["steps"], "seconds": training["seconds"], "commit": training["commit"],
+        },
+        "int8_vs_fp32": exported["int8_vs_fp32"],
+    }
+    dump_json(metrics, out_dir / "metrics.json")
+    write_card(out_dir)  # the scores and the same-claim threshold join metrics.json once measured
     return exported
 
 
@@ -550,3 +558,127 @@ if __name__ == "__main__":  # a GPU machine without the CLI's dependencies: pyth
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     chosen = [run for run in SWEEP if run["name"] in sys.argv[3].split(",")] if len(sys.argv) > 3 else None
     print(json.dumps(sweep(Path(sys.argv[1]), Path(sys.argv[2]), chosen)["best"], indent=1))
+
+
+# --- the model card (rendered from metrics.json by propscope.train.card) -------------------------------
+
+
+def render_card(metrics: dict[str, Any], config: dict[str, Any]) -> str:
+    """README.md of an embedder directory; sections whose figures metrics.json lacks are left out."""
+    drift = metrics.get("int8_vs_fp32", {})
+    int8 = config.get("precision", "").startswith("int8")
+    size = f"{drift['model_megabytes']} MB, " if "model_megabytes" in drift else ""
+    weights = ("dynamic int8 with per-channel weight scales; the six feed-forward\n  down-projections and layer 0's "
+               "feed-forward up-projection stay fp32" if int8 else "fp32")
+    lines = [
+        "# propscope sentence embedder (dense known-claim retrieval)",
+        "",
+        f"- **Model**: {config.get('base_model', 'sentence-transformers/all-MiniLM-L6-v2')} (6 layers, "
+        f"{config.get('dimension', 384)} dimensions, Apache-2.0), fine-tuned for",
+        "  tweet -> fact-checked-claim retrieval. Mean pooling over the last hidden states and L2 normalisation are",
+        f"  inside the ONNX graph (output `{config.get('output', OUTPUT_NAME)}`), as sentence-transformers computes them.",
+        f"- **Files**: `model.onnx` ({size}{weights}), `tokenizer.json` (uncased",
+        f"  WordPiece, truncation set to {config.get('max_length', 128)} tokens at load time), `config.json` (facts below, and the",
+        "  `thresholds.same_claim` used by the matching component).",
+        "- **Runtime**: ONNX Runtime + tokenizers + numpy (no PyTorch): `propscope.kb.embedder.load_embedder()`.",
+    ]
+    data = metrics.get("training_data")
+    if data and "tweets" not in data:  # written by train_and_export: the counts of prepare_checkthat
+        lines += [
+            "",
+            "## Training data",
+            f"CheckThat! 2022 Task 2A train pairs: {data['train_queries']} training queries ({data['dropped_as_held_out']} left",
+            f"out as held-out tweets), {data['docs']} verified claims; {data['dev_queries']} dev queries choose the checkpoint.",
+        ]
+    elif data:
+        lines += [
+            "",
+            "## Training data",
+            "CLEF CheckThat! 2022 Task 2A (English) **train** pairs — tweet -> Snopes verified claim — minus the "
+            f"{data['dropped_2020_dev_tweets']}",
+            "tweets that are the CheckThat! 2020 Task 2 dev queries (the 2022 train split contains them): "
+            f"{data['tweets']} tweets,",
+            f"{data['pairs']} pairs, i.e. the 2020 Task 2 train split. Verified claims are embedded as \"title. claim\", as the",
+            "knowledge base embeds them. Dev-test and 2020 dev never entered training.",
+            "",
+            f"Known blemish: {'one' if data['shared_with_2022_dev'] == 1 else data['shared_with_2022_dev']} of the "
+            f"{data['tweets']} training tweets equals one 2022 **dev** tweet once links are removed",
+            "(the lab's splits share it). The dev split was used only to choose the checkpoint; the benchmark splits",
+            "below (2020 dev, 2022 dev-test) share no tweet with the training data. `prepare_checkthat` now drops such",
+            f"tweets ({data['tweets_after_fix']} remain); these weights were trained before that fix.",
+            "",
+            "Cite: Barrón-Cedeño et al., CheckThat! at CLEF 2020; Nakov et al., CheckThat! at CLEF 2022.",
+        ]
+    training = metrics.get("training")
+    if training:
+        others = []
+        for run in training.get("other_runs", []):
+            epoch = f" (epoch {run['best_epoch']})" if "best_epoch" in run else ""
+            score = f"best {run['best_dev_map5']}" if "best_dev_map5" in run else str(run["dev_map5"])
+            others.append(f"{run['run']}, {score}{epoch}")
+        lines += [
+            "",
+            "## Training",
+            f"In-batch negatives (MultipleNegativesRanking loss, symmetric, scale {training['scale']}) plus "
+            f"{ {0: 'no', 1: 'one'}.get(training['hard_negatives_per_pair'], training['hard_negatives_per_pair'])} hard negative per pair",
+            f"(the claim the base encoder ranks highest among the non-matching ones); AdamW, lr {training['lr']:.0e}, "
+            f"batch {training['batch_size']},".replace("e-05", "e-5"),
+            f"linear warm-up {training['warmup'] * 100:.0f} % and decay over {training['epochs']} epochs, seed "
+            f"{training['seed']}, {training['device']} (`python -m propscope.train.embedder`,",
+            "`propscope.train.embedder.sweep`). Checkpoint chosen by dense MAP@5 on the 2022 Task 2A dev split:",
+            f"epoch {training['best_epoch']}, {training['dev_map5']:.4f} ("
+            + (f"base model {training['base_dev_map5']:.4f}; " if "base_dev_map5" in training else "")
+            + "torch, fp16 autocast)." + (" Other runs of the sweep: " if others else ""),
+        ]
+        if others:
+            lines[-1] += others[0] + ";"
+            lines.append("; ".join(others[1:]) + ".")
+    if "cosine_min" in drift:
+        every = drift.get("every_matmul_int8")
+        lines += [
+            "",
+            "## int8 vs fp32",
+            f"Cosine between int8 and fp32 embeddings of {drift['texts']:,} real texts ({drift.get('texts_from', 'real texts')}):",
+            f"min {drift['cosine_min']:.4f}, 1st percentile {drift['cosine_p01']:.4f}, mean {drift['cosine_mean']:.4f}."
+            + (f" (Quantising every MatMul:\n{every['megabytes']} MB but min {every['cosine_min']}; fp32: "
+               f"{drift['fp32_megabytes']} MB.)" if every else ""),
+        ]
+        if "across_batches_cosine_min" in drift:
+            lines[-1] += " int8 activations are quantised per batch, so a text's vector moves"
+            lines.append(f"slightly with the batch it is embedded in (cosine >= {drift['across_batches_cosine_min']} in tests).")
+    retrieval = metrics.get("retrieval")
+    if retrieval:
+        lines += [
+            "",
+            f"## Scores ({retrieval['scorer'].replace('propscope kb score', '`propscope kb score`')})",
+            "Each benchmark's KB is that task's own verified-claims collection imported into a fresh KB; hybrid =",
+            f"{retrieval['hybrid_dense_weight']} x cosine + {retrieval['hybrid_bm25_weight']} x BM25 / best BM25 of the "
+            f"query (weight chosen on {retrieval['hybrid_weight_chosen_on']});",
+            "records with the same claim text collapse into the first imported.",
+            "",
+            "| split | system | MAP@1 | MAP@3 | MAP@5 | MAP@10 | MRR |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for split in retrieval["splits"]:
+            for k, row in enumerate(split["rows"]):
+                system = f"**{row['system']}**" if row["bold"] else row["system"]
+                cells = [f"{row[key]:.4f}" for key in ("map_1", "map_3", "map_5", "map_10", "mrr")]
+                if row["bold"]:
+                    cells[2] = f"**{cells[2]}**"
+                lines.append(f"| {split['split'] if k == 0 else ''} | {system} | {' | '.join(cells)} |".replace("|  |", "| |"))
+    same = metrics.get("same_claim")
+    if same:
+        others = " and ".join(
+            f"{'precision ' if k == 0 else ''}{o['precision']:.2f} / {'recall ' if k == 0 else ''}{o['recall']:.2f} on {o['split']}"
+            for k, o in enumerate(same["at_the_same_threshold"])
+        )
+        lines += [
+            "",
+            "## \"Likely the same claim\"",
+            f"`thresholds.same_claim = {same['threshold']}` (cosine), the max-F1 threshold on {same['calibrated_on']} "
+            "(`propscope kb calibrate`):",
+            f"precision {same['precision']:.2f}, recall {same['recall']:.2f} there; at the same threshold, {others}.",
+            "Article sentences are not tweets: treat it as a starting point, and set",
+            "`kb_min_similarity` where you need another trade-off.",
+        ]
+    return "\n".join(lines) + "\n"

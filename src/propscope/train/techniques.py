@@ -663,9 +663,9 @@ def finalise(
         "finalise_seconds": round(time.perf_counter() - started, 1),
     }
     (out / "metrics.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    from propscope.ptc.card import write_model_card
+    from propscope.train.card import write_card
 
-    write_model_card(out, result)
+    write_card(out)
     say(f"model directory written to {out} (shipped {shipped})")
     return result
 
