@@ -494,7 +494,7 @@ def train_and_export(
         "int8_vs_fp32": exported["int8_vs_fp32"],
     }
     dump_json(metrics, out_dir / "metrics.json")
-    write_card(out_dir)  # the scores and the same-claim threshold join metrics.json once measured
+    write_card(out_dir)  # the retrieval scores and the same-claim threshold are measured later, not here
     return exported
 
 
