@@ -3,9 +3,9 @@
 Two steps, so that the heavy one can run on another machine:
 
 1. ``train_checkpoint``: fine-tune the base encoder (mean pooling + one linear layer with two sigmoid
-   heads) and save the best epoch as fp16 safetensors shards of at most ~14 MiB, with the encoder
-   config, the tokenizer and ``checkpoint.json`` (``propscope.train.checkpoint``). Imports only torch, transformers, safetensors,
-   numpy and tokenizers.
+   heads) and save the best epoch in the shared checkpoint format (``propscope.train.checkpoint``: fp16
+   safetensors shards of at most ~14 MiB, the encoder config, the tokenizer and ``checkpoint.json``).
+   Imports only torch, transformers, safetensors, numpy and tokenizers.
 2. ``build_model_dir``: rebuild the network from a checkpoint, export fp32 ONNX, quantise int8 with
    per-channel scales, score the validation and test sets with both through ONNX Runtime, choose the
    threshold on validation, keep int8 unless it costs more than ``MAX_INT8_F1_LOSS`` validation F1, and
@@ -266,7 +266,8 @@ def train_checkpoint(data: Path, out: Path, config: ClaimTrainConfig, base: Path
         epochs=config.epochs, batch_size=config.batch_size, lr=config.learning_rate, weight_decay=config.weight_decay,
         warmup=config.warmup_ratio, seed=config.seed,
     )
-    log(f"training on {len(rows)} rows, {loop.steps_per_epoch(len(rows), config.batch_size)} steps/epoch x {config.epochs} epochs on {device}")
+    per_epoch = loop.steps_per_epoch(len(rows), config.batch_size)
+    log(f"training on {len(rows)} rows, {per_epoch} steps/epoch x {config.epochs} epochs on {device}")
     best = loop.BestEpoch(ties="later")  # ties: the later (better fitted) epoch
 
     def step(batch: Any) -> tuple[Any, dict[str, float]]:
@@ -320,7 +321,8 @@ def load_checkpoint(path: Path) -> tuple[Any, dict[str, Any]]:
     """The fp32 network (eager attention, for export) and the training metadata of a checkpoint."""
     from transformers import AutoConfig, AutoModel
 
-    if not checkpoints.is_checkpoint(path) or checkpoints.meta_path(path) is None or not (path / checkpoints.ENCODER_CONFIG_FILE).is_file():
+    complete = checkpoints.meta_path(path) is not None and (path / checkpoints.ENCODER_CONFIG_FILE).is_file()
+    if not checkpoints.is_checkpoint(path) or not complete:
         raise BadModelDirectory(
             f"{path} is not a claims checkpoint (weights, {checkpoints.META_FILE}, {checkpoints.ENCODER_CONFIG_FILE})"
         )

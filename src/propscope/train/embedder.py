@@ -117,9 +117,8 @@ def train_embedder(
     on_epoch: Any = None,
 ) -> tuple[Any, Any, TrainResult]:
     """Fine-tune the base encoder with in-batch negatives; returns (pooling module, tokenizer, result)."""
-    from propscope.train.encoder import load_base_encoder, pick_device, require_torch, set_seed
-
     from propscope.train import loop
+    from propscope.train.encoder import load_base_encoder, pick_device, require_torch, set_seed
 
     torch = require_torch()
     set_seed(config.seed)
@@ -159,8 +158,8 @@ def train_embedder(
             on_epoch(end.epoch, module, tokenizer)
 
     fitted = loop.fit(model, len(pairs), step, run, on_epoch=after_epoch)
-    losses = [float(r) for r in fitted.step_records("loss")]
-    return model.to("cpu"), tokenizer, TrainResult(steps=fitted.steps, seconds=fitted.seconds, losses=losses)
+    result = TrainResult(steps=fitted.steps, seconds=fitted.seconds, losses=fitted.step_records("loss"))
+    return model.to("cpu"), tokenizer, result
 
 
 def load_finetuned(weights: Path, base_path: Path | None = None) -> Any:
@@ -234,8 +233,9 @@ def export_embedder(
     candidates = rule.export_candidates(module, rule.scratch(out_dir), [OUTPUT_NAME], [(rule.INT8, quantize_embedder)])
     tokenizer_path = save_tokenizer(source_dir, out_dir)
     cosines = _cosines(candidates[rule.FP32], candidates[rule.INT8], tokenizer_path, check_texts, max_length)
-    use_int8 = rule.choose({rule.INT8: rule.Drift(float(cosines.min()), MIN_INT8_COSINE, higher_is_closer=True)}) == rule.INT8
-    rule.ship(candidates, rule.INT8 if use_int8 else rule.FP32, out_dir)
+    chosen = rule.choose({rule.INT8: rule.Drift(float(cosines.min()), MIN_INT8_COSINE, higher_is_closer=True)})
+    use_int8 = chosen == rule.INT8
+    rule.ship(candidates, chosen, out_dir)
     target = out_dir / rule.TARGET
     drift = {
         "texts": len(check_texts),
