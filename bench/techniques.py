@@ -193,11 +193,11 @@ def main() -> int:
     speed["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     speed["command"] = "python bench/techniques.py " + " ".join(sys.argv[1:])
     if args.record and metrics:
-        from propscope.ptc.card import write_model_card
+        from propscope.train.card import write_card
 
         metrics["speed"] = speed
         metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-        write_model_card(args.model, metrics)
+        write_card(args.model)
         print(f"recorded in {metrics_path} and {args.model / 'README.md'}")
     print(
         json.dumps(

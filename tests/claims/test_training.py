@@ -82,3 +82,10 @@ def test_detector_batches_articles_and_honours_the_threshold(trained: Path) -> N
             assert article.text[claim.start : claim.end] == claim.text and 0 <= claim.score <= 1
     everything = ClaimDetector(AnalyzeOptions(claim_model=trained / "model", claim_threshold=0.0)).pipe(articles)
     assert sum(len(a.claims) for a in everything) == 6
+
+
+def test_the_trained_card_is_the_rendering_of_its_metrics(trained: Path) -> None:
+    from propscope.train.card import card_difference
+
+    assert card_difference(trained / "model") == ""
+    assert (trained / "model.checkpoint" / "checkpoint.json").is_file()  # the shared checkpoint format

@@ -48,7 +48,7 @@ def test_in_batch_training_pulls_pairs_together_and_round_trips(tmp_path: Path) 
     model, tokenizer, result = train_embedder(pairs, config, device="cpu")
     assert result.steps == 6 and result.losses[-1] < result.losses[0]
     assert _cos(model, tokenizer, pairs[0].query, pairs[0].positive) > _cos(model, tokenizer, pairs[0].query, pairs[1].positive)
-    weights = save_weights(model, tmp_path / "w.safetensors")
+    weights = save_weights(model, tmp_path / "checkpoint")
     reloaded = load_finetuned(weights)
     assert abs(_cos(reloaded, tokenizer, pairs[0].query, pairs[0].positive)
                - _cos(model, tokenizer, pairs[0].query, pairs[0].positive)) < 0.01
@@ -118,3 +118,8 @@ def test_train_and_export_writes_a_loadable_embedder(tmp_path: Path, kb_fixtures
     vectors = embedder.encode(["Lady Gaga oreo cookies", "Oreos have a new Lady Gaga-themed cookie."])
     assert vectors.shape == (2, 384) and float(vectors[0] @ vectors[1]) > 0.5
     assert (out / "README.md").is_file() and not (out / ".data").exists()
+    from propscope.train.card import card_difference
+
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert card_difference(out) == "" and "2 training queries" in card and "## int8 vs fp32" in card
+    assert "## Scores" not in card  # measured later (`kb score`, `kb calibrate`), not by training

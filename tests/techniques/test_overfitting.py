@@ -244,3 +244,15 @@ def test_train_command_finalises_a_checkpoint(trained: tuple[Path, Path], tmp_pa
     assert again.thresholds == load_model_dir(model_dir).thresholds
     both = ["--checkpoint-only", "--from-checkpoint", str(checkpoint)]
     assert main(["train", "techniques", "--data", str(data), "--out", str(out), *both]) == 2
+
+
+def test_finalise_writes_the_card_from_metrics_json_and_the_shared_checkpoint(trained: tuple[Path, Path]) -> None:
+    from propscope.train.card import card_difference
+
+    _, model_dir = trained
+    assert card_difference(model_dir) == ""
+    assert not (model_dir / ".export").exists()  # the fp32 and int8 candidates are gone
+    checkpoint = model_dir.parent / f"{model_dir.name}-checkpoint"
+    assert sorted(p.name for p in checkpoint.iterdir()) == [
+        "checkpoint.json", "encoder_config.json", "tokenizer.json", "weights-01-of-01.safetensors"
+    ]

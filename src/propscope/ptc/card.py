@@ -7,7 +7,7 @@ finalisation step, and (once ``bench/techniques.py --record`` ran) the speed mea
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import textwrap
 from typing import Any
 
 CITATION = """@InProceedings{EMNLP19DaSanMartino,
@@ -331,7 +331,39 @@ def render_model_card(result: dict[str, Any]) -> str:
         "bought the shipped model in a simulated review study is in `eval/feedback/README.md`.",
         "",
     ]
+    if result.get("corrections_study"):
+        lines += corrections_study_lines(result["corrections_study"])
     return "\n".join(lines)
+
+
+def corrections_study_lines(study: dict[str, Any]) -> list[str]:
+    """The simulated review study of ``eval/feedback`` (its figures are kept in metrics.json)."""
+    n_val = study["validation_articles"]
+    intro = (
+        f"The gold labels of this model's {n_val} validation articles played a reviewer who corrected the report of N "
+        "of them (accepted the right spans, rejected the wrong ones, added the missed ones); the heads were then "
+        f"retrained on the frozen encoder (`{study['retrain_command']}`, {study['steps']} steps, lr {study['lr']}) with "
+        f"those corrections and, same seed and steps, without them. {study['metric']} on the {n_val} - N others, "
+        f"mean ± sd over {study['seeds']} seeds; run {study['run']} ({study['run_note']}), `{study['command']}`:"
+    )
+    lines = [
+        "## Learning from corrections (simulated review study)",
+        "",
+        f"Full description, the match study and the figures: `{study['details']}` (figure `{study['figure']}`).",
+        "",
+        *textwrap.wrap(intro, width=104, break_long_words=False, break_on_hyphens=False),
+        "",
+        "| N | scored articles | report: this model | retrained without | retrained with | every span: this model | without | with |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in study["rows"]:
+        cells = [_pm(row[part][model]) for part in ("report", "every_span")
+                 for model in ("this_model", "retrained_without", "retrained_with")]
+        lines.append(f"| {row['n']} | {row['scored_articles']} | {' | '.join(cells)} |")
+    for paragraph in (study.get("finding"), study.get("second_design")):
+        if paragraph:
+            lines += ["", *textwrap.wrap(paragraph, width=104, break_long_words=False, break_on_hyphens=False)]
+    return [*lines, ""]
 
 
 RIGHT_CREDIT = 0.5  # as propscope.ptc.report_point.RIGHT_CREDIT (the card module imports no evaluation code)
@@ -472,9 +504,3 @@ def operating_point_lines(op: dict[str, Any]) -> list[str]:
         "",
     ]
     return lines
-
-
-def write_model_card(out: Path, result: dict[str, Any]) -> Path:
-    path = out / "README.md"
-    path.write_text(render_model_card(result), encoding="utf-8")
-    return path

@@ -398,9 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     metrics["report_operating_point"] = report
     metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     if args.revalidate:
-        from propscope.ptc.card import write_model_card
+        from propscope.train.card import write_card
 
-        write_model_card(args.model, metrics)
+        write_card(args.model)
     chosen = report["variants"][CHOSEN_RULES]
     print(
         f"report operating point: precision {chosen['report_precision']['mean']:.3f} ± {chosen['report_precision']['sd']:.3f}, "

@@ -3,9 +3,9 @@
 Two steps, so that the heavy one can run on another machine:
 
 1. ``train_checkpoint``: fine-tune the base encoder (mean pooling + one linear layer with two sigmoid
-   heads) and save the best epoch as fp16 safetensors shards of at most ~14 MiB, with the encoder
-   config, the tokenizer and ``train_meta.json``. Imports only torch, transformers, safetensors,
-   numpy and tokenizers.
+   heads) and save the best epoch in the shared checkpoint format (``propscope.train.checkpoint``: fp16
+   safetensors shards of at most ~14 MiB, the encoder config, the tokenizer and ``checkpoint.json``).
+   Imports only torch, transformers, safetensors, numpy and tokenizers.
 2. ``build_model_dir``: rebuild the network from a checkpoint, export fp32 ONNX, quantise int8 with
    per-channel scales, score the validation and test sets with both through ONNX Runtime, choose the
    threshold on validation, keep int8 unless it costs more than ``MAX_INT8_F1_LOSS`` validation F1, and
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
@@ -42,14 +40,12 @@ from propscope.claims.metrics import (
 )
 from propscope.claims.splits import TEST_DEBATES, VAL_DEBATES, ClaimSplits, make_splits
 from propscope.errors import BadModelDirectory, DataError
+from propscope.train import checkpoint as checkpoints
+from propscope.train import loop
 
 HEADS = ("check_worthy", "clef_check_worthy")
 SCORE_LABEL = "check_worthy"
 MAX_INT8_F1_LOSS = 0.01
-SHARD_BYTES = 14 * 1024 * 1024
-META_FILE = "train_meta.json"
-ENCODER_CONFIG_FILE = "encoder_config.json"
-PIECE = "@@"
 
 Log = Callable[[str], None]
 
@@ -266,51 +262,41 @@ def train_checkpoint(data: Path, out: Path, config: ClaimTrainConfig, base: Path
     tokenizer = load_tokenizer(base / "tokenizer.json", max_length=config.max_length)
     ClaimClassifier, _ = _network_class()
     network = ClaimClassifier(load_encoder(base)).to(device)
-    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(rows) / config.batch_size)
-    total = steps_per_epoch * config.epochs
-    warmup = max(1, int(total * config.warmup_ratio))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
+    run = loop.LoopSettings(
+        epochs=config.epochs, batch_size=config.batch_size, lr=config.learning_rate, weight_decay=config.weight_decay,
+        warmup=config.warmup_ratio, seed=config.seed,
     )
-    log(f"training on {len(rows)} rows, {steps_per_epoch} steps/epoch x {config.epochs} epochs on {device}")
-    rng = np.random.default_rng(config.seed)
-    history = []
-    best: tuple[float, int, dict[str, Any]] | None = None
-    for epoch in range(1, config.epochs + 1):
-        network.train()
-        order = rng.permutation(len(rows))
-        losses = []
-        for begin in range(0, len(order), config.batch_size):
-            batch = order[begin : begin + config.batch_size]
-            ids, mask = _batch_arrays(tokenizer, [rows[i].text for i in batch])
-            y = torch.from_numpy(y_all[batch]).to(device)
-            m = torch.from_numpy(mask_all[batch]).to(device)
-            with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
-                logits = network(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device))
-            loss_all = torch.nn.functional.binary_cross_entropy_with_logits(logits.float(), y, reduction="none")
-            loss = (loss_all * m).sum() / m.sum().clamp(min=1.0)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            losses.append(float(loss.detach()))
-        metrics = evaluate(lambda texts: torch_scores(network, tokenizer, texts, device), splits, include_test=False)
+    per_epoch = loop.steps_per_epoch(len(rows), config.batch_size)
+    log(f"training on {len(rows)} rows, {per_epoch} steps/epoch x {config.epochs} epochs on {device}")
+    best = loop.BestEpoch(ties="later")  # ties: the later (better fitted) epoch
+
+    def step(batch: Any) -> tuple[Any, dict[str, float]]:
+        ids, mask = _batch_arrays(tokenizer, [rows[i].text for i in batch])
+        y = torch.from_numpy(y_all[batch]).to(device)
+        m = torch.from_numpy(mask_all[batch]).to(device)
+        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+            logits = network(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device))
+        loss_all = torch.nn.functional.binary_cross_entropy_with_logits(logits.float(), y, reduction="none")
+        loss = (loss_all * m).sum() / m.sum().clamp(min=1.0)
+        return loss, {"loss": float(loss.detach())}
+
+    def on_epoch(module: Any, end: loop.EpochEnd) -> dict[str, Any]:
+        metrics = evaluate(lambda texts: torch_scores(module, tokenizer, texts, device), splits, include_test=False)
         key = selection_key(metrics)
-        history.append({"epoch": epoch, "loss": float(np.mean(losses)), "selection_key": key, "val": {
-            "claimbuster_val": metrics["claimbuster_val"], "val_debates_map": {h: metrics["val_debates"][h]["map"] for h in HEADS}}})
-        log(f"epoch {epoch}: loss {np.mean(losses):.4f} val key {key:.4f} "
+        loss = end.mean("loss")
+        log(f"epoch {end.epoch}: loss {loss:.4f} val key {key:.4f} "
             f"(ClaimBuster val AP {metrics['claimbuster_val']['average_precision']:.4f}, "
             f"CLEF val MAP {metrics['val_debates']['clef_check_worthy']['map']:.4f}) {time.time() - started:.0f}s")
-        if best is None or key >= best[0]:  # ties: the later (better fitted) epoch
-            state = {k: v.detach().to("cpu", copy=True) for k, v in network.state_dict().items()}
-            best = (key, epoch, state)
-    assert best is not None
+        best.offer(key, end.epoch, lambda: loop.state_snapshot(module))
+        return {"epoch": end.epoch, "loss": loss, "selection_key": key, "val": {
+            "claimbuster_val": metrics["claimbuster_val"], "val_debates_map": {h: metrics["val_debates"][h]["map"] for h in HEADS}}}
+
+    history = loop.fit(network, len(rows), step, run, on_epoch=on_epoch).history
+    assert best.epoch is not None
     meta = {
         "config": asdict(config),
         "heads": list(HEADS),
-        "best_epoch": best[1],
+        "best_epoch": best.epoch,
         "history": history,
         "splits": splits.info,
         "train_rows": len(rows),
@@ -319,78 +305,35 @@ def train_checkpoint(data: Path, out: Path, config: ClaimTrainConfig, base: Path
         "seconds": round(time.time() - started, 1),
         "base_encoder": BASE_ENCODER_NAME if default_base else base.name,
     }
-    save_checkpoint(best[2], base, out, meta)
-    log(f"best epoch {best[1]}; checkpoint in {out}")
+    save_checkpoint(best.state, base, out, meta)
+    log(f"best epoch {best.epoch}; checkpoint in {out}")
     return meta
 
 
 def save_checkpoint(state: dict[str, Any], base: Path, out: Path, meta: dict[str, Any]) -> None:
-    """fp16 safetensors shards below ``SHARD_BYTES`` (a bigger tensor, such as the word embeddings, is cut
-    into row blocks named ``name@@i``), the encoder config, the tokenizer and the metadata."""
-    from safetensors.torch import save_file
-
-    pieces: list[tuple[str, Any]] = []
-    for name, tensor in state.items():
-        tensor = tensor.half() if tensor.is_floating_point() else tensor
-        nbytes = tensor.numel() * tensor.element_size()
-        if nbytes > SHARD_BYTES and tensor.dim() > 0:
-            rows = max(1, tensor.shape[0] * SHARD_BYTES // nbytes)
-            pieces += [(f"{name}{PIECE}{i}", block.contiguous()) for i, block in enumerate(tensor.split(rows))]
-        else:
-            pieces.append((name, tensor.contiguous()))
-    out.mkdir(parents=True, exist_ok=True)
-    shards: list[dict[str, Any]] = [{}]
-    size = 0
-    for name, tensor in pieces:
-        nbytes = tensor.numel() * tensor.element_size()
-        if shards[-1] and size + nbytes > SHARD_BYTES:
-            shards.append({})
-            size = 0
-        shards[-1][name] = tensor
-        size += nbytes
-    for index, shard in enumerate(shards, start=1):
-        save_file(shard, str(out / f"weights-{index:02d}-of-{len(shards):02d}.safetensors"))
-    shutil.copy(base / "config.json", out / ENCODER_CONFIG_FILE)
-    shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
-    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-
-
-def read_checkpoint_state(path: Path) -> dict[str, Any]:
-    """The fp32 state dict of a checkpoint, row blocks joined again."""
-    import torch
-    from safetensors.torch import load_file
-
-    flat: dict[str, Any] = {}
-    for shard in sorted(path.glob("weights-*.safetensors")):
-        flat.update(load_file(str(shard)))
-    blocks: dict[str, dict[int, Any]] = {}
-    state = {}
-    for name, tensor in flat.items():
-        if PIECE in name:
-            base_name, index = name.rsplit(PIECE, 1)
-            blocks.setdefault(base_name, {})[int(index)] = tensor
-        else:
-            state[name] = tensor
-    for name, parts in blocks.items():
-        state[name] = torch.cat([parts[i] for i in sorted(parts)])
-    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+    """The shared checkpoint format (``propscope.train.checkpoint``), with the base encoder's config."""
+    checkpoints.save_checkpoint(
+        out, state, meta, encoder_config=(base / "config.json").read_text(encoding="utf-8"), tokenizer=base / "tokenizer.json"
+    )
 
 
 def load_checkpoint(path: Path) -> tuple[Any, dict[str, Any]]:
     """The fp32 network (eager attention, for export) and the training metadata of a checkpoint."""
     from transformers import AutoConfig, AutoModel
 
-    shards = sorted(path.glob("weights-*.safetensors"))
-    if not shards or not (path / META_FILE).is_file() or not (path / ENCODER_CONFIG_FILE).is_file():
-        raise BadModelDirectory(f"{path} is not a claims checkpoint (weights, {META_FILE}, {ENCODER_CONFIG_FILE})")
-    meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-    encoder_config = json.loads((path / ENCODER_CONFIG_FILE).read_text(encoding="utf-8"))
+    complete = checkpoints.meta_path(path) is not None and (path / checkpoints.ENCODER_CONFIG_FILE).is_file()
+    if not checkpoints.is_checkpoint(path) or not complete:
+        raise BadModelDirectory(
+            f"{path} is not a claims checkpoint (weights, {checkpoints.META_FILE}, {checkpoints.ENCODER_CONFIG_FILE})"
+        )
+    meta = checkpoints.load_meta(path)
+    encoder_config = checkpoints.load_encoder_config(path)
     model_type = encoder_config.pop("model_type")
     config = AutoConfig.for_model(model_type, **encoder_config)
     config._attn_implementation = "eager"
     ClaimClassifier, _ = _network_class()
     network = ClaimClassifier(AutoModel.from_config(config), n_heads=len(meta["heads"]))
-    state = read_checkpoint_state(path)
+    state = checkpoints.load_state(path)
     network.load_state_dict(state, strict=False)
     missing = set(network.state_dict()) - set(state)
     if any(not name.endswith("position_ids") for name in missing):
@@ -406,22 +349,22 @@ def build_model_dir(checkpoint: Path, data: Path, out: Path, threads: int | None
     from propscope.claims.scorer import ClaimScorer
     from propscope.models import ModelDir
     from propscope.train.encoder import git_commit
-    from propscope.train.export import export_onnx, max_abs_difference, quantize_int8, save_tokenizer
+    from propscope.train import finalise as rule
+    from propscope.train.card import write_card
+    from propscope.train.export import max_abs_difference, save_tokenizer
 
     network, meta = load_checkpoint(checkpoint)
     known = {f.name for f in fields(ClaimTrainConfig)}
     config_fields = {k: tuple(v) if isinstance(v, list) else v for k, v in meta["config"].items() if k in known}
     config = ClaimTrainConfig(**config_fields)
     splits = splits_for(data, config)
-    work = out / "_export"
     if out.exists():
         for stale in ("model.onnx", "config.json", "metrics.json"):
             (out / stale).unlink(missing_ok=True)
-    work.mkdir(parents=True, exist_ok=True)
     _, ScoresOnly = _network_class()
     vocab = int(network.encoder.config.vocab_size)
-    fp32_path = export_onnx(ScoresOnly(network), work / "model.fp32.onnx", ["scores"], vocab_size=vocab)
-    int8_path = quantize_int8(fp32_path, work / "model.int8.onnx")
+    candidates = rule.export_candidates(ScoresOnly(network), rule.scratch(out), ["scores"], vocab_size=vocab)
+    fp32_path, int8_path = candidates[rule.FP32], candidates[rule.INT8]
     save_tokenizer(checkpoint, out)
     model_dir = ModelDir(path=out, task="claims", labels=list(meta["heads"]), max_length=config.max_length, stride=0,
                          extra={"score_label": SCORE_LABEL})
@@ -437,9 +380,8 @@ def build_model_dir(checkpoint: Path, data: Path, out: Path, threads: int | None
     ids, mask = _batch_arrays(ClaimScorer(model_dir, onnx_path=fp32_path).tokenizer, sample)
     drift = max_abs_difference(fp32_path, int8_path, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
     f1_loss = report["fp32"]["claimbuster_val"]["best_f1"] - report["int8"]["claimbuster_val"]["best_f1"]
-    variant = "int8" if f1_loss <= MAX_INT8_F1_LOSS else "fp32"
-    shutil.copy(int8_path if variant == "int8" else fp32_path, out / "model.onnx")
-    shutil.rmtree(work)
+    variant = rule.choose({rule.INT8: rule.Drift(f1_loss, MAX_INT8_F1_LOSS)})
+    rule.ship(candidates, variant, out)
     chosen = report[variant]
     threshold = round(chosen["claimbuster_val"]["best_f1_threshold"], 4)
     report["baselines"] = baselines(splits)
@@ -461,7 +403,7 @@ def build_model_dir(checkpoint: Path, data: Path, out: Path, threads: int | None
     })
     model_dir.save_config()
     (out / "metrics.json").write_text(json.dumps({"history": meta["history"], **report}, indent=2) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(model_card(meta, report), encoding="utf-8")
+    write_card(out)
     log(f"model directory written to {out} ({variant}, threshold {threshold})")
     return report
 
@@ -470,7 +412,9 @@ def _fmt(value: float) -> str:
     return f"{value:.3f}"
 
 
-def model_card(meta: dict[str, Any], report: dict[str, Any]) -> str:
+def render_card(report: dict[str, Any], config: dict[str, Any]) -> str:
+    """README.md of a claims model directory from its metrics.json and config.json (``propscope.train.card``)."""
+    meta = {**config["training"], "base_encoder": config.get("base_encoder")}
     shipped = report["shipped"]
     chosen = report[shipped["variant"]]
     info = meta["splits"]

@@ -32,6 +32,7 @@ from propscope.claims.data import LabelledSentence, load_claimbuster, load_clef2
 from propscope.claims.metrics import average_precision, best_f1_threshold, precision_recall_f1
 from propscope.claims.splits import TEST_DEBATES, VAL_DEBATES
 from propscope.models.modeldir import CONFIG_FILE, FORMAT_VERSION
+from propscope.train.card import write_card
 
 BASE_WEIGHT = 0.5
 BASE_LABEL = "clef_check_worthy"
@@ -248,10 +249,8 @@ def measure_speed(out: Path, article: Path, repeats: int = 21) -> dict[str, floa
     return {"article_words": len(text.split()), "sentences": len(texts), "median_ms": round(1000 * float(np.median(times)), 2)}
 
 
-def write_card(out: Path) -> Path:
-    """README.md of the model directory, from its config.json and metrics.json (the figures of the run)."""
-    config = json.loads((out / CONFIG_FILE).read_text(encoding="utf-8"))
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+def render_card(metrics: dict[str, Any], config: dict[str, Any]) -> str:
+    """README.md of the model directory, from its metrics.json and config.json (``propscope.train.card``)."""
     per, summary, cb = metrics["per_debate"], metrics["summary"], metrics["claimbuster_test"]
     speed = metrics.get("speed")
     lines = [
@@ -312,8 +311,7 @@ def write_card(out: Path) -> Path:
         "",
         f"Rebuild: `python -m propscope.train.claims_context --data ../shared/data/checkworthiness --out DIR`.",
     ]
-    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return out / "README.md"
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,8 +18,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import random
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +117,7 @@ def train_embedder(
     on_epoch: Any = None,
 ) -> tuple[Any, Any, TrainResult]:
     """Fine-tune the base encoder with in-batch negatives; returns (pooling module, tokenizer, result)."""
+    from propscope.train import loop
     from propscope.train.encoder import load_base_encoder, pick_device, require_torch, set_seed
 
     torch = require_torch()
@@ -126,82 +125,63 @@ def train_embedder(
     device = device or pick_device()
     base, tokenizer = load_base_encoder(base_path)
     model = _pooling_module(base).to(device)
-    model.train()
-    rng = random.Random(config.seed)
-    steps_per_epoch = max(1, len(pairs) // config.batch_size)
-    total = steps_per_epoch * config.epochs
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
-    warmup = max(1, int(total * config.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (total - step) / max(1, total - warmup))
+    # in-batch negatives want full batches (drop_last); the warm-up factor multiplies the decay factor
+    run = loop.LoopSettings(
+        epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, weight_decay=0.01, warmup=config.warmup,
+        seed=config.seed, schedule=loop.WARMUP_TIMES_DECAY, drop_last=True, shuffle="python",
     )
 
     def encode(texts: list[str]) -> Any:
         batch = tokenizer(texts, padding=True, truncation=True, max_length=config.max_length, return_tensors="pt")
         return model(batch["input_ids"].to(device), batch["attention_mask"].to(device))
 
-    result = TrainResult(steps=0, seconds=0.0)
-    start = time.perf_counter()
-    for epoch in range(config.epochs):
-        order = list(range(len(pairs)))
-        rng.shuffle(order)
-        for step in range(steps_per_epoch):
-            batch = [pairs[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
-            # The same claim twice in a batch would be a false negative: keep its first pair only.
-            seen: set[str] = set()
-            batch = [p for p in batch if not (p.positive in seen or seen.add(p.positive))]  # type: ignore[func-returns-value]
-            queries = encode([p.query for p in batch])
-            docs = [p.positive for p in batch]
-            if config.hard_negatives:
-                docs += [p.negative for p in batch if p.negative and p.negative not in seen]
-            doc_emb = encode(docs)
-            scores = config.scale * queries @ doc_emb.T
-            labels = torch.arange(len(batch), device=device)
-            loss = torch.nn.functional.cross_entropy(scores, labels)
-            if config.symmetric:
-                loss = (loss + torch.nn.functional.cross_entropy(scores[:, : len(batch)].T, labels)) / 2
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            result.steps += 1
-            result.losses.append(float(loss.detach()))
-        log.info("epoch %d: mean loss %.4f", epoch + 1, float(np.mean(result.losses[-steps_per_epoch:])))
+    def step(rows: Any) -> tuple[Any, dict[str, float]]:
+        batch = [pairs[i] for i in rows]
+        # The same claim twice in a batch would be a false negative: keep its first pair only.
+        seen: set[str] = set()
+        batch = [p for p in batch if not (p.positive in seen or seen.add(p.positive))]  # type: ignore[func-returns-value]
+        queries = encode([p.query for p in batch])
+        docs = [p.positive for p in batch]
+        if config.hard_negatives:
+            docs += [p.negative for p in batch if p.negative and p.negative not in seen]
+        doc_emb = encode(docs)
+        scores = config.scale * queries @ doc_emb.T
+        labels = torch.arange(len(batch), device=device)
+        loss = torch.nn.functional.cross_entropy(scores, labels)
+        if config.symmetric:
+            loss = (loss + torch.nn.functional.cross_entropy(scores[:, : len(batch)].T, labels)) / 2
+        return loss, {"loss": float(loss.detach())}
+
+    def after_epoch(module: Any, end: loop.EpochEnd) -> None:
+        log.info("epoch %d: mean loss %.4f", end.epoch, end.mean("loss"))
         if on_epoch is not None:
-            model.eval()
-            on_epoch(epoch + 1, model, tokenizer)
-            model.train()
-    result.seconds = time.perf_counter() - start
-    model.eval()
+            on_epoch(end.epoch, module, tokenizer)
+
+    fitted = loop.fit(model, len(pairs), step, run, on_epoch=after_epoch)
+    result = TrainResult(steps=fitted.steps, seconds=fitted.seconds, losses=fitted.step_records("loss"))
     return model.to("cpu"), tokenizer, result
 
 
 def load_finetuned(weights: Path, base_path: Path | None = None) -> Any:
-    """The pooling module with fine-tuned transformer weights from a safetensors file."""
-    from safetensors.torch import load_file
-
+    """The pooling module with fine-tuned transformer weights from a checkpoint (``propscope.train.checkpoint``;
+    a single safetensors file, as older sweeps wrote, is read too)."""
+    from propscope.train.checkpoint import load_state
     from propscope.train.encoder import load_base_encoder
 
     base, _ = load_base_encoder(base_path)
-    state = {k: v.float() for k, v in load_file(str(weights)).items()}
+    state = load_state(weights)
     missing, unexpected = base.load_state_dict(state, strict=False)
     if unexpected or [m for m in missing if "position_ids" not in m]:
         raise DataError(f"{weights} does not fit the base encoder (missing {missing[:3]}, unexpected {unexpected[:3]})")
     return _pooling_module(base).eval()
 
 
-def save_weights(module: Any, path: Path, half: bool = True) -> Path:
-    """The transformer's weights as safetensors (fp16 by default, to travel small)."""
-    from safetensors.torch import save_file
+def save_weights(module: Any, path: Path, meta: dict[str, Any] | None = None) -> Path:
+    """The transformer's weights as a checkpoint folder (fp16 shards, to travel small)."""
+    from propscope.train.checkpoint import save_checkpoint
 
-    state = {
-        k: (v.half() if half and v.is_floating_point() else v).contiguous()
-        for k, v in module.transformer.state_dict().items()
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(path))
-    return path
+    config = module.transformer.config.to_json_string()
+    return save_checkpoint(path, module.transformer.state_dict(), meta or {}, encoder_config=config)
 
 
 def quantize_embedder(fp32_path: Path, int8_path: Path) -> Path:
@@ -247,22 +227,16 @@ def export_embedder(
 ) -> dict[str, Any]:
     """Export to ONNX, quantise int8 per-channel, keep int8 only if every check text stays >= 0.99 cosine."""
     from propscope.models.modeldir import ModelDir
-    from propscope.train.export import export_onnx, save_tokenizer
+    from propscope.train import finalise as rule
+    from propscope.train.export import save_tokenizer
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    scratch = out_dir / ".export"
-    scratch.mkdir(exist_ok=True)
-    fp32 = export_onnx(module, scratch / "model.fp32.onnx", [OUTPUT_NAME])
-    int8 = quantize_embedder(fp32, scratch / "model.int8.onnx")
+    candidates = rule.export_candidates(module, rule.scratch(out_dir), [OUTPUT_NAME], [(rule.INT8, quantize_embedder)])
     tokenizer_path = save_tokenizer(source_dir, out_dir)
-    cosines = _cosines(fp32, int8, tokenizer_path, check_texts, max_length)
-    use_int8 = float(cosines.min()) >= MIN_INT8_COSINE
-    chosen = int8 if use_int8 else fp32
-    target = out_dir / "model.onnx"
-    target.write_bytes(chosen.read_bytes())
-    for path in scratch.iterdir():
-        path.unlink()
-    scratch.rmdir()
+    cosines = _cosines(candidates[rule.FP32], candidates[rule.INT8], tokenizer_path, check_texts, max_length)
+    chosen = rule.choose({rule.INT8: rule.Drift(float(cosines.min()), MIN_INT8_COSINE, higher_is_closer=True)})
+    use_int8 = chosen == rule.INT8
+    rule.ship(candidates, chosen, out_dir)
+    target = out_dir / rule.TARGET
     drift = {
         "texts": len(check_texts),
         "cosine_min": round(float(cosines.min()), 5),
@@ -465,6 +439,8 @@ def train_and_export(
     The epoch with the best dense MAP@5 on the 2022 dev split is kept; the int8 export is checked
     against fp32 on real texts (KB claims and training tweets) and used only if it stays within 0.99.
     """
+    from propscope.train import loop
+    from propscope.train.card import write_card
     from propscope.train.encoder import base_encoder_path, git_commit, pick_device
 
     config = config or EmbedderTrainConfig()
@@ -474,17 +450,15 @@ def train_and_export(
     data = load_prepared(prepared)
     negatives = mine_hard_negatives(data, None, device) if config.hard_negatives else None
     pairs = build_pairs(data, negatives, subtitles=False)
-    best: dict[str, Any] = {"dev_map5": -1.0}
+    best = loop.BestEpoch(key=-1.0, ties="earlier")
 
     def on_epoch(epoch: int, model: Any, tokenizer: Any) -> None:
         score, _ = dense_map5(model, tokenizer, data, device)
         log.info("epoch %d: dev MAP@5 %.4f", epoch, score)
-        if score > best["dev_map5"]:
-            best.update(dev_map5=score, epoch=epoch,
-                        state={k: v.detach().cpu().clone() for k, v in model.transformer.state_dict().items()})
+        best.offer(score, epoch, lambda: loop.state_snapshot(model.transformer))
 
     model, _, result = train_embedder(pairs, config, device=device, on_epoch=on_epoch)
-    model.transformer.load_state_dict(best["state"])
+    model.transformer.load_state_dict(best.state)
     check = data.doc_texts[:2000] + [q for q, _ in data.train][:1000]
     card = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2",
@@ -492,8 +466,8 @@ def train_and_export(
         "training": {
             "data": counts,
             "epochs_run": config.epochs,
-            "best_epoch": best["epoch"],
-            "dev_map5": round(best["dev_map5"], 4),
+            "best_epoch": best.epoch,
+            "dev_map5": round(best.key, 4),
             "lr": config.lr,
             "batch_size": config.batch_size,
             "hard_negatives": config.hard_negatives,
@@ -508,12 +482,19 @@ def train_and_export(
     for path in prepared.iterdir():
         path.unlink()
     prepared.rmdir()
-    (out_dir / "README.md").write_text(
-        "# propscope sentence embedder\n\nall-MiniLM-L6-v2 fine-tuned on CheckThat! train pairs by "
-        "`propscope train embedder`; `config.json` holds the training facts, the dev score and the int8 "
-        "drift. Calibrate `thresholds.same_claim` with `propscope kb calibrate` before shipping.\n",
-        encoding="utf-8",
-    )
+    training = card["training"]
+    metrics = {
+        "training_data": counts,
+        "training": {
+            "scale": config.scale, "hard_negatives_per_pair": int(config.hard_negatives), "lr": config.lr,
+            "batch_size": config.batch_size, "warmup": config.warmup, "epochs": config.epochs, "seed": config.seed,
+            "device": device, "best_epoch": training["best_epoch"], "dev_map5": training["dev_map5"],
+            "steps": training["steps"], "seconds": training["seconds"], "commit": training["commit"],
+        },
+        "int8_vs_fp32": exported["int8_vs_fp32"],
+    }
+    dump_json(metrics, out_dir / "metrics.json")
+    write_card(out_dir)  # the retrieval scores and the same-claim threshold are measured later, not here
     return exported
 
 
@@ -529,6 +510,9 @@ SWEEP: list[dict[str, Any]] = [
 
 def sweep(prepared_dir: Path, out_dir: Path, runs: list[dict[str, Any]] | None = None, seed: int = 13) -> dict[str, Any]:
     """Train each configuration, score every epoch on the dev split, keep the best checkpoint's weights."""
+    import torch
+
+    from propscope.train import loop
     from propscope.train.encoder import pick_device
 
     data = load_prepared(prepared_dir)
@@ -541,7 +525,7 @@ def sweep(prepared_dir: Path, out_dir: Path, runs: list[dict[str, Any]] | None =
     log_rows.append({"run": "base", "epoch": 0, "dev_map5": round(base_score, 4)})
     print(json.dumps(log_rows[-1]), flush=True)
     negatives = mine_hard_negatives(data, None, device)
-    best: dict[str, Any] = {"dev_map5": base_score, "run": "base", "epoch": 0, "state": None}
+    best = loop.BestEpoch(key=base_score, epoch=0, label={"name": "base"}, ties="earlier")
     for run in runs or SWEEP:
         config = EmbedderTrainConfig(epochs=run["epochs"], lr=run["lr"], hard_negatives=run["hard_negatives"], seed=seed)
         pairs = build_pairs(data, negatives if run["hard_negatives"] else None, run["subtitles"])
@@ -551,18 +535,19 @@ def sweep(prepared_dir: Path, out_dir: Path, runs: list[dict[str, Any]] | None =
             row = {"run": run["name"], "epoch": epoch, "dev_map5": round(score, 4), "pairs": len(pairs)}
             log_rows.append(row)
             print(json.dumps(row), flush=True)
-            if score > best["dev_map5"]:
-                best.update(dev_map5=score, run=run["name"], epoch=epoch, config=run,
-                            state={k: v.detach().half().cpu().clone() for k, v in model.transformer.state_dict().items()})
+            best.offer(score, epoch, lambda: loop.state_snapshot(model.transformer, torch.float16), label=run)
 
         train_embedder(pairs, config, device=device, on_epoch=on_epoch)
-    summary = {"best": {k: v for k, v in best.items() if k != "state"}, "log": log_rows, "device": device,
+    winner = {"dev_map5": best.key, "run": best.label["name"], "epoch": best.epoch}
+    if best.state is not None:
+        winner["config"] = best.label
+    summary = {"best": winner, "log": log_rows, "device": device,
                "train_queries": len({q for q, _ in data.train}), "hard_negatives": len(negatives)}
     out_dir.mkdir(parents=True, exist_ok=True)
-    if best["state"] is not None:
-        from safetensors.torch import save_file
+    if best.state is not None:
+        from propscope.train.checkpoint import save_checkpoint
 
-        save_file({k: v.contiguous() for k, v in best["state"].items()}, str(out_dir / "embedder.fp16.safetensors"))
+        save_checkpoint(out_dir / "embedder-checkpoint", best.state, {"best": winner, "seed": seed})
     dump_json(summary, out_dir / "sweep.json")
     return summary
 
@@ -573,3 +558,127 @@ if __name__ == "__main__":  # a GPU machine without the CLI's dependencies: pyth
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     chosen = [run for run in SWEEP if run["name"] in sys.argv[3].split(",")] if len(sys.argv) > 3 else None
     print(json.dumps(sweep(Path(sys.argv[1]), Path(sys.argv[2]), chosen)["best"], indent=1))
+
+
+# --- the model card (rendered from metrics.json by propscope.train.card) -------------------------------
+
+
+def render_card(metrics: dict[str, Any], config: dict[str, Any]) -> str:
+    """README.md of an embedder directory; sections whose figures metrics.json lacks are left out."""
+    drift = metrics.get("int8_vs_fp32", {})
+    int8 = config.get("precision", "").startswith("int8")
+    size = f"{drift['model_megabytes']} MB, " if "model_megabytes" in drift else ""
+    weights = ("dynamic int8 with per-channel weight scales; the six feed-forward\n  down-projections and layer 0's "
+               "feed-forward up-projection stay fp32" if int8 else "fp32")
+    lines = [
+        "# propscope sentence embedder (dense known-claim retrieval)",
+        "",
+        f"- **Model**: {config.get('base_model', 'sentence-transformers/all-MiniLM-L6-v2')} (6 layers, "
+        f"{config.get('dimension', 384)} dimensions, Apache-2.0), fine-tuned for",
+        "  tweet -> fact-checked-claim retrieval. Mean pooling over the last hidden states and L2 normalisation are",
+        f"  inside the ONNX graph (output `{config.get('output', OUTPUT_NAME)}`), as sentence-transformers computes them.",
+        f"- **Files**: `model.onnx` ({size}{weights}), `tokenizer.json` (uncased",
+        f"  WordPiece, truncation set to {config.get('max_length', 128)} tokens at load time), `config.json` (facts below, and the",
+        "  `thresholds.same_claim` used by the matching component).",
+        "- **Runtime**: ONNX Runtime + tokenizers + numpy (no PyTorch): `propscope.kb.embedder.load_embedder()`.",
+    ]
+    data = metrics.get("training_data")
+    if data and "tweets" not in data:  # written by train_and_export: the counts of prepare_checkthat
+        lines += [
+            "",
+            "## Training data",
+            f"CheckThat! 2022 Task 2A train pairs: {data['train_queries']} training queries ({data['dropped_as_held_out']} left",
+            f"out as held-out tweets), {data['docs']} verified claims; {data['dev_queries']} dev queries choose the checkpoint.",
+        ]
+    elif data:
+        lines += [
+            "",
+            "## Training data",
+            "CLEF CheckThat! 2022 Task 2A (English) **train** pairs — tweet -> Snopes verified claim — minus the "
+            f"{data['dropped_2020_dev_tweets']}",
+            "tweets that are the CheckThat! 2020 Task 2 dev queries (the 2022 train split contains them): "
+            f"{data['tweets']} tweets,",
+            f"{data['pairs']} pairs, i.e. the 2020 Task 2 train split. Verified claims are embedded as \"title. claim\", as the",
+            "knowledge base embeds them. Dev-test and 2020 dev never entered training.",
+            "",
+            f"Known blemish: {'one' if data['shared_with_2022_dev'] == 1 else data['shared_with_2022_dev']} of the "
+            f"{data['tweets']} training tweets equals one 2022 **dev** tweet once links are removed",
+            "(the lab's splits share it). The dev split was used only to choose the checkpoint; the benchmark splits",
+            "below (2020 dev, 2022 dev-test) share no tweet with the training data. `prepare_checkthat` now drops such",
+            f"tweets ({data['tweets_after_fix']} remain); these weights were trained before that fix.",
+            "",
+            "Cite: Barrón-Cedeño et al., CheckThat! at CLEF 2020; Nakov et al., CheckThat! at CLEF 2022.",
+        ]
+    training = metrics.get("training")
+    if training:
+        others = []
+        for run in training.get("other_runs", []):
+            epoch = f" (epoch {run['best_epoch']})" if "best_epoch" in run else ""
+            score = f"best {run['best_dev_map5']}" if "best_dev_map5" in run else str(run["dev_map5"])
+            others.append(f"{run['run']}, {score}{epoch}")
+        lines += [
+            "",
+            "## Training",
+            f"In-batch negatives (MultipleNegativesRanking loss, symmetric, scale {training['scale']}) plus "
+            f"{ {0: 'no', 1: 'one'}.get(training['hard_negatives_per_pair'], training['hard_negatives_per_pair'])} hard negative per pair",
+            f"(the claim the base encoder ranks highest among the non-matching ones); AdamW, lr {training['lr']:.0e}, "
+            f"batch {training['batch_size']},".replace("e-05", "e-5"),
+            f"linear warm-up {training['warmup'] * 100:.0f} % and decay over {training['epochs']} epochs, seed "
+            f"{training['seed']}, {training['device']} (`python -m propscope.train.embedder`,",
+            "`propscope.train.embedder.sweep`). Checkpoint chosen by dense MAP@5 on the 2022 Task 2A dev split:",
+            f"epoch {training['best_epoch']}, {training['dev_map5']:.4f} ("
+            + (f"base model {training['base_dev_map5']:.4f}; " if "base_dev_map5" in training else "")
+            + "torch, fp16 autocast)." + (" Other runs of the sweep: " if others else ""),
+        ]
+        if others:
+            lines[-1] += others[0] + ";"
+            lines.append("; ".join(others[1:]) + ".")
+    if "cosine_min" in drift:
+        every = drift.get("every_matmul_int8")
+        lines += [
+            "",
+            "## int8 vs fp32",
+            f"Cosine between int8 and fp32 embeddings of {drift['texts']:,} real texts ({drift.get('texts_from', 'real texts')}):",
+            f"min {drift['cosine_min']:.4f}, 1st percentile {drift['cosine_p01']:.4f}, mean {drift['cosine_mean']:.4f}."
+            + (f" (Quantising every MatMul:\n{every['megabytes']} MB but min {every['cosine_min']}; fp32: "
+               f"{drift['fp32_megabytes']} MB.)" if every else ""),
+        ]
+        if "across_batches_cosine_min" in drift:
+            lines[-1] += " int8 activations are quantised per batch, so a text's vector moves"
+            lines.append(f"slightly with the batch it is embedded in (cosine >= {drift['across_batches_cosine_min']} in tests).")
+    retrieval = metrics.get("retrieval")
+    if retrieval:
+        lines += [
+            "",
+            f"## Scores ({retrieval['scorer'].replace('propscope kb score', '`propscope kb score`')})",
+            "Each benchmark's KB is that task's own verified-claims collection imported into a fresh KB; hybrid =",
+            f"{retrieval['hybrid_dense_weight']} x cosine + {retrieval['hybrid_bm25_weight']} x BM25 / best BM25 of the "
+            f"query (weight chosen on {retrieval['hybrid_weight_chosen_on']});",
+            "records with the same claim text collapse into the first imported.",
+            "",
+            "| split | system | MAP@1 | MAP@3 | MAP@5 | MAP@10 | MRR |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for split in retrieval["splits"]:
+            for k, row in enumerate(split["rows"]):
+                system = f"**{row['system']}**" if row["bold"] else row["system"]
+                cells = [f"{row[key]:.4f}" for key in ("map_1", "map_3", "map_5", "map_10", "mrr")]
+                if row["bold"]:
+                    cells[2] = f"**{cells[2]}**"
+                lines.append(f"| {split['split'] if k == 0 else ''} | {system} | {' | '.join(cells)} |".replace("|  |", "| |"))
+    same = metrics.get("same_claim")
+    if same:
+        others = " and ".join(
+            f"{'precision ' if k == 0 else ''}{o['precision']:.2f} / {'recall ' if k == 0 else ''}{o['recall']:.2f} on {o['split']}"
+            for k, o in enumerate(same["at_the_same_threshold"])
+        )
+        lines += [
+            "",
+            "## \"Likely the same claim\"",
+            f"`thresholds.same_claim = {same['threshold']}` (cosine), the max-F1 threshold on {same['calibrated_on']} "
+            "(`propscope kb calibrate`):",
+            f"precision {same['precision']:.2f}, recall {same['recall']:.2f} there; at the same threshold, {others}.",
+            "Article sentences are not tweets: treat it as a starting point, and set",
+            "`kb_min_similarity` where you need another trade-off.",
+        ]
+    return "\n".join(lines) + "\n"

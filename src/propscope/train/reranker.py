@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -156,6 +155,7 @@ def train_cross_encoder(
     examples: list[PairExample], config: RerankerTrainConfig, on_epoch: Any = None, base_path: Path | None = None
 ) -> tuple[Any, Any, TrainLog]:
     """Binary cross-entropy on (query, claim, same?) pairs; AdamW with linear warm-up and decay."""
+    from propscope.train import loop
     from propscope.train.encoder import load_base_encoder, require_torch, set_seed
 
     torch = require_torch()
@@ -163,53 +163,38 @@ def train_cross_encoder(
     set_seed(config.seed)
     base, tokenizer = load_base_encoder(base_path)
     model = cross_encoder_module(base)
-    model.train()
-    rng = random.Random(config.seed)
-    steps_per_epoch = max(1, math.ceil(len(examples) / config.batch_size))
-    total = steps_per_epoch * config.epochs
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
-    warmup = max(1, int(total * config.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (total - step) / max(1, total - warmup))
+    run = loop.LoopSettings(
+        epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, weight_decay=0.01, warmup=config.warmup,
+        seed=config.seed, schedule=loop.WARMUP_TIMES_DECAY, shuffle="python",
     )
-    result = TrainLog()
-    start = time.perf_counter()
-    for epoch in range(config.epochs):
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        for step in range(steps_per_epoch):
-            batch = [examples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
-            if not batch:
-                continue
-            enc = tokenizer(
-                [e.query for e in batch], [e.claim for e in batch],
-                padding=True, truncation="longest_first", max_length=config.max_length, return_tensors="pt",
-            )
-            logits = model(enc["input_ids"], enc["attention_mask"])
-            labels = torch.tensor([e.label for e in batch], dtype=torch.float32)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            result.steps += 1
-            result.losses.append(float(loss.detach()))
-            if result.steps % 25 == 0:
-                log.info(
-                    "epoch %d step %d/%d: loss %.4f (%.0f s)", epoch + 1, step + 1, steps_per_epoch,
-                    float(np.mean(result.losses[-25:])), time.perf_counter() - start,
-                )
-        entry = {"epoch": epoch + 1, "loss": round(float(np.mean(result.losses[-steps_per_epoch:])), 4),
-                 "seconds": round(time.perf_counter() - start, 1)}
+    per_epoch = loop.steps_per_epoch(len(examples), config.batch_size)
+
+    def step(rows: Any) -> tuple[Any, dict[str, float]]:
+        batch = [examples[i] for i in rows]
+        enc = tokenizer(
+            [e.query for e in batch], [e.claim for e in batch],
+            padding=True, truncation="longest_first", max_length=config.max_length, return_tensors="pt",
+        )
+        logits = model(enc["input_ids"], enc["attention_mask"])
+        labels = torch.tensor([e.label for e in batch], dtype=torch.float32)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
+        return loss, {"loss": float(loss.detach())}
+
+    def progress(steps: int, end: loop.EpochEnd) -> None:
+        if steps % 25 == 0:
+            recent = [r["loss"] for r in end.records[-25:]]
+            log.info("epoch %d step %d/%d: loss %.4f (%.0f s)", end.epoch, len(end.records), per_epoch,
+                     float(np.mean(recent)), end.elapsed)
+
+    def after_epoch(module: Any, end: loop.EpochEnd) -> dict[str, float]:
+        entry = {"epoch": end.epoch, "loss": round(float(end.mean("loss")), 4), "seconds": round(end.elapsed, 1)}
         if on_epoch is not None:
-            model.eval()
-            entry.update(on_epoch(epoch + 1, model, tokenizer))
-            model.train()
-        result.epochs.append(entry)
+            entry.update(on_epoch(end.epoch, module, tokenizer))
         log.info("epoch %s", entry)
-    result.seconds = time.perf_counter() - start
-    model.eval()
+        return entry
+
+    fitted = loop.fit(model, len(examples), step, run, on_epoch=after_epoch, on_step=progress)
+    result = TrainLog(steps=fitted.steps, seconds=fitted.seconds, losses=fitted.step_records("loss"), epochs=fitted.history)
     return model, tokenizer, result
 
 
@@ -249,35 +234,31 @@ def export_reranker(
     from propscope.models.modeldir import ModelDir
     from propscope.train.embedder import quantize_embedder
     from propscope.train.encoder import base_encoder_path
-    from propscope.train.export import export_onnx, quantize_int8, save_tokenizer
+    from propscope.train import finalise as rule
+    from propscope.train.export import quantize_int8, save_tokenizer
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    scratch = out_dir / ".export"
-    scratch.mkdir(exist_ok=True)
-    fp32 = export_onnx(module, scratch / "model.fp32.onnx", [OUTPUT_NAME])
-    tokenizer_path = save_tokenizer(base_encoder_path(), out_dir)
-    reference = _onnx_logits(fp32, tokenizer_path, check_pairs, max_length)
-    p_ref = 1 / (1 + np.exp(-reference))
-    tried = []
-    chosen = fp32
-    precision = "fp32"
     # Every MatMul in int8 first (smallest, fastest); then the embedder's recipe, which keeps the
     # feed-forward down-projections (GELU outliers) in fp32.
-    for name, quantise in (("int8-per-channel", quantize_int8), ("int8-per-channel-ffn-out-fp32", quantize_embedder)):
-        candidate = quantise(fp32, scratch / f"{name}.onnx")
+    quantisers = [("int8-per-channel", quantize_int8), ("int8-per-channel-ffn-out-fp32", quantize_embedder)]
+    candidates = rule.export_candidates(module, rule.scratch(out_dir), [OUTPUT_NAME], quantisers)
+    tokenizer_path = save_tokenizer(base_encoder_path(), out_dir)
+    reference = _onnx_logits(candidates[rule.FP32], tokenizer_path, check_pairs, max_length)
+    p_ref = 1 / (1 + np.exp(-reference))
+    tried = []
+    drifts = {}
+    for name, _ in quantisers:
+        candidate = candidates[name]
         p = 1 / (1 + np.exp(-_onnx_logits(candidate, tokenizer_path, check_pairs, max_length)))
         drift = float(np.max(np.abs(p - p_ref)))
         tried.append({"precision": name, "bytes": candidate.stat().st_size, "max_probability_drift": round(drift, 4),
                       "mean_probability_drift": round(float(np.mean(np.abs(p - p_ref))), 5),
                       "decisions_changed_at_0.5": int(np.sum((p >= 0.5) != (p_ref >= 0.5)))})
-        if drift <= MAX_INT8_PROBABILITY_DRIFT:
-            chosen, precision = candidate, name
+        drifts[name] = rule.Drift(drift, MAX_INT8_PROBABILITY_DRIFT)
+        if drifts[name].within:
             break
-    target = out_dir / "model.onnx"
-    target.write_bytes(chosen.read_bytes())
-    for path in scratch.iterdir():
-        path.unlink()
-    scratch.rmdir()
+    precision = rule.choose(drifts)
+    rule.ship(candidates, precision, out_dir)
+    target = out_dir / rule.TARGET
     model_dir = ModelDir(
         path=out_dir,
         task=RERANKER_TASK,
@@ -310,6 +291,7 @@ def train_reranker(
 ) -> dict[str, Any]:
     """``propscope train reranker``: mine candidates, fine-tune, select on 2022 dev, export."""
     from propscope.kb.search import KnowledgeBase, SearchSettings
+    from propscope.train import loop
     from propscope.train.embedder import load_prepared, prepare_checkthat
     from propscope.train.encoder import git_commit
 
@@ -340,7 +322,7 @@ def train_reranker(
     dev_pairs = [(q, text) for (_, q, _), cands in zip(data.dev, dev_candidates, strict=True) for _, text, _ in cands]
     sizes = [len(c) for c in dev_candidates]
     retriever_map5 = reranked_map5(data.dev, dev_candidates, [np.zeros(n) for n in sizes], weight=0.0)
-    best: dict[str, Any] = {"dev_map5": -1.0}
+    best = loop.BestEpoch(key=-1.0, ties="earlier")
 
     def on_epoch(epoch: int, model: Any, tokenizer: Any) -> dict[str, float]:
         flat = torch_logits(model, tokenizer, dev_pairs, config.max_length)
@@ -348,14 +330,12 @@ def train_reranker(
         scores = {f"dev_map5_w{w}": round(reranked_map5(data.dev, dev_candidates, split, w), 4) for w in (1.0, 0.7, 0.5)}
         score = scores["dev_map5_w1.0"]
         say(f"epoch {epoch}: 2022 dev MAP@5 re-ranked {scores} (retriever alone {retriever_map5:.4f})")
-        if score > best["dev_map5"]:
-            best.update(dev_map5=score, epoch=epoch, scores=scores,
-                        state={k: v.detach().clone() for k, v in model.state_dict().items()})
+        best.offer(score, epoch, lambda: loop.state_snapshot(model), label=scores)
         return scores
 
     model, _, result = train_cross_encoder(examples, config, on_epoch=on_epoch)
-    model.load_state_dict(best["state"])
-    say(f"trained {result.steps} steps in {result.seconds:.0f} s; best epoch {best['epoch']}")
+    model.load_state_dict(best.state)
+    say(f"trained {result.steps} steps in {result.seconds:.0f} s; best epoch {best.epoch}")
     rng = random.Random(config.seed)
     check = rng.sample(dev_pairs, min(300, len(dev_pairs)))
     card = {
@@ -363,8 +343,8 @@ def train_reranker(
         "training": {
             "data": {**counts, "pairs": len(examples), "positives": positives},
             "config": asdict(config),
-            "best_epoch": best["epoch"],
-            "dev_2022_map5": best["scores"],
+            "best_epoch": best.epoch,
+            "dev_2022_map5": best.label,
             "dev_2022_retriever_map5": round(retriever_map5, 4),
             "epochs": result.epochs,
             "steps": result.steps,

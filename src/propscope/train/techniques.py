@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import platform
 import shutil
@@ -34,20 +33,18 @@ from typing import Any
 
 import numpy as np
 
-from propscope.errors import DataError, ModelNotFound
+from propscope.errors import DataError
 from propscope.ptc import tagging
 from propscope.ptc.corpus import Corpus, load_corpus, load_unlabelled, split_ids
 from propscope.ptc.tagging import ArticleOutputs
 from propscope.techniques import TECHNIQUE_NAMES
+from propscope.train import checkpoint as checkpoints
 from propscope.train.corrections import CorrectedArticle, Corrections, correction_key, correction_targets, without_reviewed
 from propscope.train.encoder import base_encoder_path, git_commit, pick_device, require_torch, set_seed
 
 log = logging.getLogger(__name__)
 
 LABELS: tuple[str, ...] = TECHNIQUE_NAMES
-CHECKPOINT_WEIGHTS = "weights.safetensors"
-CHECKPOINT_META = "checkpoint.json"
-ENCODER_CONFIG = "encoder_config.json"
 SPAN_HEAD_FILE = "span_head.npz"
 OUTPUT_NAMES = ["token_logits", "hidden"]
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -326,7 +323,9 @@ def _autocast(device: str) -> Any:
 def fit(
     net: Any, examples: Sequence[WindowExample], settings: TrainSettings, device: str, say: Logger
 ) -> dict[str, Any]:
-    """Fine-tune ``net`` on ``examples``; returns the loss history and timings."""
+    """Fine-tune ``net`` on ``examples`` (``propscope.train.loop``); returns the loss history and timings."""
+    from propscope.train import loop
+
     torch = require_torch()
     functional = torch.nn.functional
     if not examples:
@@ -338,83 +337,46 @@ def fit(
     if settings.bio:
         column_weight[2 * len(LABELS) + 1] = settings.any_weight
     column_weight = column_weight / column_weight.mean()
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    groups: list[dict[str, Any]] = [
-        {"params": [], "lr": settings.lr, "weight_decay": settings.weight_decay},
-        {"params": [], "lr": settings.lr, "weight_decay": 0.0},
-        {"params": [], "lr": settings.head_lr, "weight_decay": settings.weight_decay},
-    ]
-    for name, parameter in net.named_parameters():
-        if name.startswith("encoder."):
-            groups[1 if name.endswith(no_decay) else 0]["params"].append(parameter)
-        else:
-            groups[2]["params"].append(parameter)
-    optimizer = torch.optim.AdamW(groups)
-    steps_per_epoch = math.ceil(len(examples) / settings.batch_size)
-    total = steps_per_epoch * settings.epochs
-    warm = max(1, int(settings.warmup * total))
 
-    def factor(step: int) -> float:
-        return (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-    rng = np.random.default_rng(settings.seed)
-    history = []
-    started = time.perf_counter()
-    step_times: list[float] = []
-    for epoch in range(settings.epochs):
-        order = rng.permutation(len(examples))
-        si_losses, tc_losses = [], []
-        epoch_start = time.perf_counter()
-        for first in range(0, len(order), settings.batch_size):
-            step_start = time.perf_counter()
-            batch = _collate([examples[i] for i in order[first : first + settings.batch_size]], settings.n_outputs, device)
-            with _autocast(device):
-                logits, hidden = net(batch["input_ids"], batch["attention_mask"])
-            logits = logits.float()
-            per_output = (
-                functional.binary_cross_entropy_with_logits(logits, batch["targets"], pos_weight=pos_weight, reduction="none")
-                * column_weight
+    def step(rows: Sequence[int]) -> tuple[Any, dict[str, float]]:
+        batch = _collate([examples[i] for i in rows], settings.n_outputs, device)
+        with _autocast(device):
+            logits, hidden = net(batch["input_ids"], batch["attention_mask"])
+        logits = logits.float()
+        per_output = (
+            functional.binary_cross_entropy_with_logits(logits, batch["targets"], pos_weight=pos_weight, reduction="none")
+            * column_weight
+        )
+        # a fully scored token weighs as the mean over its columns, as before per-column masks existed
+        si_loss = (per_output * batch["scored"]).sum() / batch["scored"].sum().clamp(min=1.0)
+        loss = si_loss
+        record = {"si_loss": float(si_loss.detach())}
+        if len(batch["span_classes"]) > 0 and settings.tc_weight > 0:
+            features = span_features_torch(
+                hidden.float(),
+                logits.detach(),
+                batch["span_rows"],
+                batch["span_starts"],
+                batch["span_ends"],
+                batch["span_extra"],
             )
-            # a fully scored token weighs as the mean over its columns, as before per-column masks existed
-            si_loss = (per_output * batch["scored"]).sum() / batch["scored"].sum().clamp(min=1.0)
-            loss = si_loss
-            if len(batch["span_classes"]) > 0 and settings.tc_weight > 0:
-                features = span_features_torch(
-                    hidden.float(),
-                    logits.detach(),
-                    batch["span_rows"],
-                    batch["span_starts"],
-                    batch["span_ends"],
-                    batch["span_extra"],
-                )
-                tc_loss = functional.cross_entropy(net.span_head(features), batch["span_classes"])
-                loss = loss + settings.tc_weight * tc_loss
-                tc_losses.append(float(tc_loss.detach()))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            si_losses.append(float(si_loss.detach()))
-            step_times.append(time.perf_counter() - step_start)
-        record = {
-            "epoch": epoch + 1,
-            "si_loss": float(np.mean(si_losses)),
-            "tc_loss": float(np.mean(tc_losses)) if tc_losses else None,
-            "seconds": round(time.perf_counter() - epoch_start, 2),
-        }
-        history.append(record)
+            tc_loss = functional.cross_entropy(net.span_head(features), batch["span_classes"])
+            loss = loss + settings.tc_weight * tc_loss
+            record["tc_loss"] = float(tc_loss.detach())
+        return loss, record
+
+    def on_epoch(_: Any, end: loop.EpochEnd) -> dict[str, Any]:
+        record = {"epoch": end.epoch, "si_loss": end.mean("si_loss"), "tc_loss": end.mean("tc_loss"), "seconds": round(end.seconds, 2)}
         say(f"epoch {record['epoch']}/{settings.epochs}: si_loss {record['si_loss']:.4f} tc_loss {record['tc_loss']} ({record['seconds']} s)")
-    net.eval()
-    return {
-        "history": history,
-        "train_seconds": round(time.perf_counter() - started, 1),
-        "steps": len(step_times),
-        "median_step_seconds": float(np.median(step_times)) if step_times else None,
-        "min_step_seconds": float(np.min(step_times)) if step_times else None,
-        "windows": len(examples),
-    }
+        return record
+
+    run = loop.LoopSettings(
+        epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr, weight_decay=settings.weight_decay,
+        warmup=settings.warmup, seed=settings.seed,
+    )
+    groups = loop.encoder_head_groups(net, settings.lr, settings.head_lr, settings.weight_decay)
+    result = loop.fit(net, len(examples), step, run, groups=groups, on_epoch=on_epoch)
+    return {"history": result.history, **result.timings(), "windows": len(examples)}
 
 
 def torch_outputs(
@@ -534,48 +496,25 @@ def train_network(
 
 
 def save_checkpoint(net: Any, path: Path, settings: TrainSettings, meta: dict[str, Any], tokenizer_dir: Path) -> Path:
-    """fp16 weights (safetensors), the encoder config, the tokenizer and the run's metadata."""
-    torch = require_torch()
-    from safetensors.torch import save_file
-
-    path.mkdir(parents=True, exist_ok=True)
-    state = {
-        name: (value.detach().to("cpu", torch.float16) if value.is_floating_point() else value.detach().cpu()).contiguous()
-        for name, value in net.state_dict().items()
-    }
-    save_file(state, str(path / CHECKPOINT_WEIGHTS))
-    (path / ENCODER_CONFIG).write_text(net.encoder.config.to_json_string(), encoding="utf-8")
-    shutil.copy(tokenizer_dir / "tokenizer.json", path / "tokenizer.json")
+    """The shared checkpoint format (``propscope.train.checkpoint``): fp16 shards, encoder config,
+    tokenizer, and the settings, labels and run metadata in ``checkpoint.json``."""
     payload = {"settings": asdict(settings), "labels": list(LABELS), **meta}
-    (path / CHECKPOINT_META).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    return path
-
-
-def _weights_bytes(path: Path) -> bytes:
-    whole = path / CHECKPOINT_WEIGHTS
-    if whole.is_file():
-        return whole.read_bytes()
-    parts = sorted(path.glob(CHECKPOINT_WEIGHTS + ".part-*"))
-    if not parts:
-        raise ModelNotFound(f"no checkpoint weights in {path} ({CHECKPOINT_WEIGHTS} or its .part-* pieces)")
-    return b"".join(part.read_bytes() for part in parts)
+    return checkpoints.save_checkpoint(
+        path, net.state_dict(), payload, encoder_config=net.encoder.config.to_json_string(),
+        tokenizer=tokenizer_dir / "tokenizer.json",
+    )
 
 
 def load_checkpoint(path: Path) -> tuple[Any, TrainSettings, dict[str, Any]]:
-    """The network in fp32 on the CPU, its settings and metadata (weights may come split in parts)."""
+    """The network in fp32 on the CPU, its settings and metadata."""
     require_torch()
-    from safetensors.torch import load
     from transformers import BertConfig, BertModel
 
-    meta_path = path / CHECKPOINT_META
-    if not meta_path.is_file():
-        raise ModelNotFound(f"no checkpoint at {path}: {CHECKPOINT_META} is missing")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta = checkpoints.load_meta(path)
     settings = TrainSettings.from_dict(meta["settings"])
-    config = BertConfig.from_json_file(str(path / ENCODER_CONFIG))
+    config = BertConfig.from_json_file(str(path / checkpoints.ENCODER_CONFIG_FILE))
     net = build_network(settings, BertModel(config))
-    state = {name: (v.float() if v.is_floating_point() else v) for name, v in load(_weights_bytes(path)).items()}
-    net.load_state_dict(state, strict=True)
+    net.load_state_dict(checkpoints.load_state(path), strict=True)
     return net.float().eval(), settings, meta
 
 
@@ -621,20 +560,19 @@ def finalise(
     """Export, quantise, evaluate fp32 and int8 on the validation articles, pick one, write the model dir."""
     from propscope.models import ModelDir
     from propscope.ptc import evaluate
-    from propscope.train.export import export_onnx, max_abs_difference, quantize_int8, save_tokenizer
+    from propscope.train import finalise as rule
+    from propscope.train.export import max_abs_difference, save_tokenizer
 
     net, settings, meta = load_checkpoint(checkpoint)
     val_ids = list(meta["val_ids"])
     missing = [i for i in val_ids if i not in corpus.texts]
     if missing:
         raise DataError(f"the checkpoint's validation articles are not in the data: {missing[:5]}")
-    out.mkdir(parents=True, exist_ok=True)
-    fp32_path = out / "model-fp32.onnx"
-    int8_path = out / "model-int8.onnx"
     started = time.perf_counter()
-    export_onnx(net, fp32_path, OUTPUT_NAMES, vocab_size=int(net.encoder.config.vocab_size))
-    _dynamic_output_lengths(fp32_path)
-    quantize_int8(fp32_path, int8_path)
+    candidates = rule.export_candidates(
+        net, rule.scratch(out), OUTPUT_NAMES, vocab_size=int(net.encoder.config.vocab_size), after_export=_dynamic_output_lengths
+    )
+    fp32_path, int8_path = candidates[rule.FP32], candidates[rule.INT8]
     save_tokenizer(checkpoint, out)
     np.savez(out / SPAN_HEAD_FILE, **span_head_arrays(net))
     model = ModelDir(
@@ -679,12 +617,9 @@ def finalise(
 
     si_drop = headline(reports["fp32"]) - headline(reports["int8"])
     tc_drop = reports["fp32"]["tc"]["f1"] - reports["int8"]["tc"]["f1"]
-    shipped = "int8" if si_drop <= int8_tolerance and tc_drop <= int8_tolerance else "fp32"
-    shutil.copy(int8_path if shipped == "int8" else fp32_path, out / "model.onnx")
-    fp32_size = fp32_path.stat().st_size
-    int8_size = int8_path.stat().st_size
-    fp32_path.unlink()
-    int8_path.unlink()
+    # int8 unless it loses more than the tolerance of SI F1 or of TC micro-F1
+    shipped = rule.choose({rule.INT8: rule.Drift(max(si_drop, tc_drop), int8_tolerance)})
+    sizes = rule.ship(candidates, shipped, out)
     chosen = reports[shipped]
     model.thresholds = {label: float(chosen["thresholds"][label]) for label in LABELS}
     model.extra["si_threshold"] = float(chosen["si_threshold"])
@@ -710,8 +645,8 @@ def finalise(
             "si_f1_drop": si_drop,
             "tc_f1_drop": tc_drop,
             "max_abs_difference": drift,
-            "fp32_bytes": fp32_size,
-            "int8_bytes": int8_size,
+            "fp32_bytes": sizes[rule.FP32],
+            "int8_bytes": sizes[rule.INT8],
             "validation_inference_seconds": timings,
             "threads": threads,
         },
@@ -728,9 +663,9 @@ def finalise(
         "finalise_seconds": round(time.perf_counter() - started, 1),
     }
     (out / "metrics.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    from propscope.ptc.card import write_model_card
+    from propscope.train.card import write_card
 
-    write_model_card(out, result)
+    write_card(out)
     say(f"model directory written to {out} (shipped {shipped})")
     return result
 
