@@ -160,7 +160,8 @@ class Analyzer:
             if self._prefetched:
                 return
             self._prefetched = True
-        later = list(reversed(pipeline.components[1:]))  # the last first: the first ones load on demand
+        # the slowest to load first (spaCy's import and model); the first component loads on demand
+        later = sorted(pipeline.components[1:], key=lambda c: -c.warm_cost)
         if not later:
             return
 

@@ -37,6 +37,9 @@ class Component:
     version: ClassVar[str] = "0"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ()
+    # Seconds of CPU that warm() takes in a fresh process (bench/warm.py): the first analysis of a
+    # process loads the slowest first.
+    warm_cost: ClassVar[float] = 0.0
 
     def __init__(self, config: EngineConfig | AnalyzeOptions | None = None) -> None:
         # An AnalyzeOptions (the earlier single object) also gives the settings used when a call

@@ -28,6 +28,7 @@ from propscope.pipeline import Component
 
 class ClaimDetector(Component):
     name = "claims"
+    warm_cost = 0.18  # s of CPU, python bench/warm.py (2 cores, 2 December 2026)
     version = "2"
     requires = ("sentences",)
     assigns = ("claims",)

@@ -186,6 +186,7 @@ class TechniqueTagger(Component):
     """Marks persuasion-technique spans (official PTC names) with a score in [0, 1]."""
 
     name = "techniques"
+    warm_cost = 0.22  # s of CPU, python bench/warm.py (2 cores, 2 December 2026)
     version = "2"  # 2: report operating point, calibrated scores, trigger words
     requires = ()
     assigns = ("techniques",)
