@@ -1,10 +1,11 @@
-"""Model directories and tokenisation windows (no trained model needed)."""
+"""Model directories, tokenisation windows and model runs (the shipped technique model at most)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from propscope.errors import BadModelDirectory, ModelNotFound
@@ -109,3 +110,51 @@ def test_first_analysis_prefetches_only_the_pipelines_models() -> None:
             thread.join(60)
     kinds = {key[0] for key in cache._loaded}
     assert "techniques" in kinds and "spacy" not in kinds and "kb" not in kinds
+
+
+def test_in_order_keeps_the_order_and_looks_ahead_a_bounded_number() -> None:
+    import threading
+    import time
+
+    from propscope.models.runtime import in_order
+
+    started: list[int] = []
+    lock = threading.Lock()
+
+    def slow(item: int) -> int:
+        with lock:
+            started.append(item)
+        time.sleep(0.002 * (item % 3))  # later items may finish first
+        return item * item
+
+    results = []
+    for k, value in enumerate(in_order(slow, range(40), workers=2)):
+        results.append(value)
+        with lock:
+            assert len(started) <= k + 1 + 2 * 2  # never more than 2 * workers ahead of the consumer
+    assert results == [i * i for i in range(40)]
+    assert list(in_order(slow, range(5), workers=1)) == [0, 1, 4, 9, 16]
+
+
+def test_in_order_passes_on_the_error_of_an_item() -> None:
+    from propscope.models.runtime import in_order
+
+    def fail_on_three(item: int) -> int:
+        if item == 3:
+            raise ValueError("three")
+        return item
+
+    with pytest.raises(ValueError, match="three"):
+        list(in_order(fail_on_three, range(10), workers=2))
+
+
+def test_technique_windows_run_side_by_side_give_the_outputs_of_one_at_a_time() -> None:
+    """Two windows at once on one intra-op thread each: bitwise the outputs of one window at a time."""
+    from propscope.components.techniques import TechniqueModel
+    from propscope.models import packaged_model_path
+
+    text = (Path(__file__).resolve().parents[1] / "examples" / "article.txt").read_text(encoding="utf-8")
+    one, two = (TechniqueModel.load(packaged_model_path("techniques"), threads=n) for n in (1, 2))
+    assert two.onnx.workers == 2 and one.onnx.workers == 1
+    [a], [b] = one.outputs([text * 3], with_hidden=True), two.outputs([text * 3], with_hidden=True)
+    assert np.array_equal(a.logits, b.logits) and np.array_equal(a.hidden, b.hidden)

@@ -55,7 +55,7 @@ class TechniqueModel:
         self.bio = model.extra.get("label_scheme", "io") == "bio"
         self.si_threshold = float(model.extra.get("si_threshold", 0.5))
         self.gap = int(model.extra.get("gap", 0))
-        self.onnx = OnnxModel(onnx_path or model.onnx_path, threads=threads)
+        self.onnx = OnnxModel(onnx_path or model.onnx_path, threads=threads, runs_side_by_side=True)
         self.tokenizer = tagging.load_article_tokenizer(str(model.tokenizer_path))
         self.shared = shared_tokenizer(model.tokenizer_path)  # the article's tokens, shared with other models
         head_file = model.extra.get("span_head_file")
@@ -99,6 +99,7 @@ class TechniqueModel:
             windows_per_run=WINDOWS_PER_RUN,
             with_hidden=with_hidden,
             tokenised=self.shared.texts(list(texts)),
+            concurrent_runs=self.onnx.workers,
         )
 
     # -- spans -----------------------------------------------------------------------------------
