@@ -75,6 +75,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
             for article in analysed:
                 record = article_to_dict(article)
                 record.pop("components", None)
+                (record.get("knowledge_base") or {}).pop("path", None)  # where the checkout is, not output
                 out.write(json.dumps(record, sort_keys=True) + "\n")
     return {
         "articles": len(texts),
