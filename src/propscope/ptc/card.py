@@ -120,8 +120,9 @@ def render_model_card(result: dict[str, Any]) -> str:
         f"in {result.get('finalise_seconds', 'n/a')} s, at commit `{result.get('finalise_commit', 'n/a')}`",
         *(
             [
-                f"- validation and report operating point re-run at commit `{result['revalidated'].get('commit', 'n/a')}` "
-                f"({result['revalidated'].get('reason', '')}: {result['revalidated'].get('change', '')}) with "
+                f"- validation and report operating point re-run at commit `{result['revalidated'].get('commit', 'n/a')}`"
+                + (f" ({result['revalidated']['run_on']})" if result["revalidated"].get("run_on") else "")
+                + f" ({result['revalidated'].get('reason', '')}: {result['revalidated'].get('change', '')}) with "
                 "`python -m propscope.ptc.report_point --model DIR --data PTC_DIR --revalidate`; the figures below are that run's"
             ]
             if result.get("revalidated")
