@@ -756,15 +756,14 @@ def _in_the_view_of(token: Any) -> tuple[Any, str] | None:
 
 def _view_adjective(token: Any) -> Any | None:
     """'he is confident that ...', 'citizens are afraid that ...': the holder of the view."""
-    colon_after = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"
+    colon_after = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"  # "X is convinced: ..."
     root_like = token.dep_ == "ROOT" or (token.dep_ == "ccomp" and colon_after and token.head.dep_ == "ROOT")
     if token.lower_ in VIEW_ADJECTIVES and root_like and token.tag_ == "VBN" and (colon_after or any(
             c.dep_ == "ccomp" for c in token.children)):  # "X is convinced that ..." parsed as a passive
         return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     if token.lower_ not in VIEW_ADJECTIVES or token.dep_ != "acomp" or token.head.dep_ != "ROOT":
         return None
-    colon = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"  # "X is convinced: ..."
-    if not colon and not any(c.dep_ == "ccomp" for c in token.children) and not any(
+    if not colon_after and not any(c.dep_ == "ccomp" for c in token.children) and not any(
             c.dep_ == "ccomp" for c in token.head.children):
         return None
     return next((c for c in token.head.children if c.dep_ == "nsubj"), None)
@@ -1049,7 +1048,6 @@ def attribute_units(units: list[Any], offsets: list[int]) -> list[SentenceAttrib
         spans, stray = _reliable_quotes(doc.text)
         if list_speaker is not None and not LIST_ITEM.match(doc.text):
             list_speaker = None
-        result = None
         for sent in _sentences(doc):
             result = analyse(doc, offset, sent, spans)
             if stray:
