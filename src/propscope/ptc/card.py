@@ -84,6 +84,7 @@ def render_model_card(result: dict[str, Any]) -> str:
         f"{(14 + 1) * (2 if settings['label_scheme'] == 'bio' else 1)}] (14 techniques, then \"any technique\""
         + (", then the same as \"begins here\")" if settings["label_scheme"] == "bio" else ")")
         + " and `hidden` (encoder states);",
+        *_graph_edit_lines(result),
         "- `span_head.npz`: the span classifier (numpy arrays w1, b1, w2, b2);",
         "- `config.json`: labels, per-technique thresholds, the SI threshold, window length and overlap;",
         "- `tokenizer.json`: the all-MiniLM-L6-v2 WordPiece tokenizer (uncased);",
@@ -505,3 +506,14 @@ def operating_point_lines(op: dict[str, Any]) -> list[str]:
         "",
     ]
     return lines
+
+
+def _graph_edit_lines(result: dict[str, Any]) -> list[str]:
+    """What was changed in ``model.onnx`` after the export, and how it was checked."""
+    return [
+        f"  after the export its {edit['removed']} attention NaN guards were removed (`{edit['command']}`, commit "
+        f"`{edit['commit']}`; {edit['bitwise_equal']} of {edit['windows_checked']} windows of the {edit['texts']} "
+        f"give bitwise the same outputs; {edit['bytes'] / 1e6:.1f} MB);"
+        for edit in result.get("graph_edits", [])
+        if edit.get("edit") == "drop_nan_guards"
+    ]
