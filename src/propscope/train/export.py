@@ -85,7 +85,10 @@ def drop_nan_guards(path: Path) -> int:
         condition = producer[node.input[0]]
         if condition.output[0] not in still_read and condition in graph.node:
             graph.node.remove(condition)
-    used = {name for node in graph.node for name in node.input}
+    # the guards' zeros: Constant nodes or initializers that nothing reads any more
+    used = {name for node in graph.node for name in node.input} | {output.name for output in graph.output}
+    for node in [n for n in graph.node if n.op_type == "Constant" and n.output[0] not in used]:
+        graph.node.remove(node)
     for initializer in [i for i in graph.initializer if i.name not in used]:
         graph.initializer.remove(initializer)
     onnx.save(model, str(path))
