@@ -49,6 +49,7 @@ TARGET_CLAIMS_DEV2 = 80
 SEED3 = 20261203
 TARGET_CLAIMS3 = 200
 MIN_ARTICLES3 = 15
+SEED4 = 20261204  # ppn-test4: drawn like ppn-test3, with the same targets
 # articles whose sentences the project's code or tests already quote (read while writing it)
 SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
@@ -150,10 +151,11 @@ def _claim_units(row: dict[str, str], scorer: "ClaimScorer", split: str) -> Draw
     return DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences])
 
 
-def draw_heldout3(path: Path, fixtures: list[Path], seed: int = SEED3) -> list[DrawnArticle]:
+def draw_heldout3(path: Path, fixtures: list[Path], seed: int = SEED3, split: str = "ppn-test3") -> list[DrawnArticle]:
     """The ``ppn-test3`` articles: as :func:`draw_heldout2`, leaving out every article of ``fixtures``
     (all the attribution fixtures drawn before) and :data:`SEEN_ARTICLES`, shuffled by ``seed``,
-    until at least ``TARGET_CLAIMS3`` claim units from at least ``MIN_ARTICLES3`` articles."""
+    until at least ``TARGET_CLAIMS3`` claim units from at least ``MIN_ARTICLES3`` articles. With
+    ``SEED4`` and ``split="ppn-test4"`` (``--heldout4``), the fourth held-out set."""
     from propscope.claims.scorer import ClaimScorer
 
     rows, seen_keys = _unused_articles(path, fixtures, seed)
@@ -167,7 +169,7 @@ def draw_heldout3(path: Path, fixtures: list[Path], seed: int = SEED3) -> list[D
         if any(key in seen_keys for key in keys):
             continue
         seen_keys.update(keys)
-        article = _claim_units(row, scorer, "ppn-test3")
+        article = _claim_units(row, scorer, split)
         if article.claims:
             drawn.append(article)
             total += len(article.claims)
@@ -213,9 +215,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --heldout2: the N-th block of development articles that follow (1: ppn-dev2)")
     parser.add_argument("--heldout3", type=Path, nargs="+", metavar="FIXTURE",
                         help="draw the ppn-test3 articles, leaving out those of every FIXTURE given")
+    parser.add_argument("--heldout4", type=Path, nargs="+", metavar="FIXTURE",
+                        help="draw the ppn-test4 articles (seed SEED4), leaving out those of every FIXTURE given")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
-    if args.heldout3:
+    if args.heldout4:
+        drawn = draw_heldout3(args.articles, args.heldout4, seed=SEED4, split="ppn-test4")
+    elif args.heldout3:
         drawn = draw_heldout3(args.articles, args.heldout3)
     elif args.heldout2:
         drawn = draw_heldout2(args.articles, args.heldout2, block=args.dev)
