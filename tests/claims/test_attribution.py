@@ -349,3 +349,42 @@ def test_a_reporting_verb_inside_a_running_quotation_is_part_of_the_quotation() 
     ]
     doc = Attributor(AnalyzeOptions())(article(lines))
     assert [(c.speaker, c.voice) for c in doc.claims[1:]] == [("local services", "direct")] * 4
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # v5: speech acts with their content
+        (["Tom Baker has made it clear that he will not resign."], ("Tom Baker", "reported")),
+        (["A similar statement was made by Senator John Smith."], ("Senator John Smith", "reported")),
+        (["An explanation of the delay was offered by the mayor, Anna Berg."], ("Anna Berg", "reported")),
+        (["Jane Doe is trying to reassure the public: the water is safe to drink."], ("Jane Doe", "reported")),
+        (["The firm had to apologize for the behaviour of its staff at the show."], ("firm", "reported")),
+        (["The senator portrays himself as “the staunchest ally of the farmers”."], ("senator", "reported")),
+        (["The plant was closed in May.", "That’s what the ministry said in a statement on Friday."], ("ministry", "reported")),
+        (["The protesters are loud, but, as their critics point out, they are simply waiting for the vote."],
+         ("their critics", "reported")),
+        (["The Acme company was forced to publish a post and promised that it would review its rules."],
+         ("Acme company", "reported")),
+        # ... and what stays the article's own voice
+        (["This address makes it absolutely clear that the reform failed."], (None, "own")),
+        (["According to local laws, MPs must listen to the public."], (None, "own")),
+        (["Biden, fearing for his seat, proposes increasing fees on the rich."], (None, "own")),
+        (["A government should help its society maintain a normal life."], (None, "own")),
+        (["These facts raise further concerns about the fleet."], (None, "own")),
+    ],
+)
+def test_v5_speech_acts(lines: list[str], expected: tuple[str | None, str]) -> None:
+    assert _one(lines) == expected
+
+
+def test_a_pronoun_prefers_a_later_person_of_its_gender_over_one_of_unknown_gender() -> None:
+    lines = ["Voters disagreed with Rutte on farming.", "The leader of the farmers, Caroline Smith, is predicted to win.",
+             "She has expressed doubts about the plan."]
+    assert _one(lines) == ("Caroline Smith", "reported")
+
+
+def test_the_agency_is_the_outlet_named_before() -> None:
+    lines = ["According to Bloomberg, the visit was cancelled.", "Downing Street was confident that the visit would go ahead.",
+             "“The office then said that the leader had no time,” the agency wrote."]
+    assert _one(lines) == ("Bloomberg", "direct")

@@ -38,6 +38,14 @@ the units are read in order, one grammatical sentence at a time, so that what ca
   the person they stand for (an earlier pronoun, a title word such as "Mrs", a common first name),
   and "he added" continues the last speaker; items of a list ("– ...") after a unit that ends with a
   colon keep the source that introduced them ("X listed the reasons:", "the theories put forward by X:").
+- (v5) speech acts with their content: "confessed", "advocated", "recommended", "apologized for",
+  "objected to", "convincing X of", "reassure X: ...", "raised the question: ...", "portrays himself as",
+  "has made it clear that" (a named subject), "a similar statement was made by X", "is confirmed by X",
+  "That's what X said" after the claim, "as X point out" on a coordinated clause, a verb coordinated with a
+  passive ("X was forced to publish a post and promised that"); not "fearing for his seat", "according to
+  local laws", "help its society maintain", "raised concerns"; "he"/"she" prefer a later person known to
+  have the pronoun's gender over one whose gender is unknown; "the agency" stands for the last named
+  speaker that is a news outlet of the source table.
 A unit of the segmenter that holds several grammatical sentences takes the voice and speaker of its
 first sentence that carries attribution.
 """
@@ -78,7 +86,10 @@ _REGULAR = (
     "lament concede caution indicate testify mention post counter reckon assure inform recount proclaim underline "
     "underscore highlight hint speculate agree disagree dismiss reject insinuate continue ask question voice "
     "fear characterize characterise talk express condemn demand share advise document affirm testify refute "
-    "criticize criticise chant shout"
+    "criticize criticise chant shout "
+    # v5: speech acts with their content ("confessed that", "advocated stopping", "recommended that",
+    # "apologized for", "objected to", "convincing X of", "trying to reassure X: ...", "raised the question")
+    "confess advocate recommend apologize apologise object convince reassure raise"
 ).split()
 
 
@@ -102,19 +113,30 @@ QUOTE_ONLY = {"continue", "ask", "question", "agree", "disagree"}
 # ("Moscow acknowledged the DPR" = recognised; "posted a photo"; "shared a flat"; "demanded £52,000")
 CLAUSE_OR_QUOTE = {"acknowledge", "post", "share", "demand", "speak", "talk", "express", "voice", "promise",
                    "threaten", "confirm", "reveal", "report", "question", "reject", "dismiss", "counter",
-                   "declare", "advise", "maintain", "testify", "criticize", "criticise", "chant", "shout", "indicate"}
+                   "declare", "advise", "maintain", "testify", "criticize", "criticise", "chant", "shout", "indicate",
+                   "raise"}  # "raised the question", not "raised prices"
 # ... unless the object is itself a statement word ("expressed doubts", "voiced alarm", "reported the deaths")
 STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", "hopes", "fear", "fears", "view",
                      "views", "opinion", "opinions", "regret", "support", "outrage", "dissatisfaction", "reason",
                      "reasons", "readiness", "position", "deaths", "death", "figures", "news", "decision",
-                     "what", "point", "words", "claim", "claims", "criticism", "anger", "indignation", "displeasure"}
+                     "what", "point", "words", "claim", "claims", "criticism", "anger", "indignation", "displeasure",
+                     "thoughts", "existence", "question", "questions", "issue", "explanation"}  # v5
+# verbs that take a bare clause of another verb ("help its society maintain", "made them reveal")
+CAUSATIVES = {"help", "helps", "helped", "helping", "make", "makes", "made", "making", "let", "lets", "letting",
+              "see", "sees", "saw", "seen", "watch", "watched", "hear", "heard"}
+# verbs whose passive with an agent reports the agent's words ("is confirmed by X", "was voiced by X")
+AGENT_SPEECH = {"confirm", "report", "voice", "express", "question", "reveal"}
+# "according to local laws", "according to the Energy Act": what a rule provides, not what a source says
+RULE_TEXTS = {"law", "laws", "act", "rules", "regulation", "regulations", "constitution", "legislation", "code",
+              "treaty", "terms", "schedule", "plan", "plans", "procedure", "protocol", "charter", "statute"}
 # "spoke out against", "talked about", "spoke about": speech with its topic
 SPEECH_PREPS = {"about", "against", "on", "of", "out"}
 # "call"/"describe" report words when they characterise something ("called it 'a hoax'", "called the
 # killing as fake as ...", "called this data false"); "called Netanyahu", "called for" do not
 WITH_QUOTE = {"call": ["call", "calls", "called", "calling"], "describe": ["describe", "describes", "described", "describing"],
               "dub": ["dub", "dubs", "dubbed", "dubbing"], "brand": ["brand", "brands", "branded", "branding"],
-              "label": ["label", "labels", "labelled", "labeled", "labelling", "labeling"]}
+              "label": ["label", "labels", "labelled", "labeled", "labelling", "labeling"],
+              "portray": ["portray", "portrays", "portrayed", "portraying"]}  # v5: "portrays himself as"
 for _lemma, _forms in WITH_QUOTE.items():
     for _form in _forms:
         REPORTING_FORMS.setdefault(_form, _lemma)
@@ -184,8 +206,8 @@ MASCULINE_WORDS = {"mr", "monsieur", "king", "prince", "duke", "lord", "sir", "s
                    "businessman", "man", "actor", "baron"}
 # common first names in international news, for "he"/"she" (a name not listed is of unknown gender)
 FEMININE_NAMES = set("""Alice Alina Amanda Angela Ann Anna Annalena Antonia Barbara Beata Brigitte Carla Carol
-Cecilia Charlotte Christine Claudia Cristina Dana Daria Diana Dominika Elena Elisabeth Elizabeth
-Ella Elvira Emily Emma Eva Evgenia Frederica Gabriela Giorgia Hanna Hannah Helen Helena Hillary Ilhan Irina Isabel
+Caroline Cecilia Charlotte Christine Claudia Cristina Dana Daria Diana Dominika Elena Elisabeth Elizabeth
+Ella Elvira Élisabeth Emily Emma Eva Evgenia Frederica Gabriela Giorgia Hanna Hannah Helen Helena Hillary Ilhan Irina Isabel
 Jacinda Jane Jennifer Jessica Jill Joanna Julia Julie Kaja Kamala Karin Kate Katarina Katalin Kateryna
 Katherine Kathleen Kristi Laura Linda Lisa Liz Liudmila Lyudmila Magdalena Maia Margaret Margarita Maria Marie
 Marina Marine Marjorie Marta Mary Melania Michelle Mette Natalia Natalie Nadia Nikki Nina Oksana Olena Olga
@@ -218,6 +240,9 @@ SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabl
                 "agency", "organization", "organisation", "ngo", "group", "website", "site", "portal", "daily",
                 "weekly", "network", "institute", "company", "firm", "ministry", "department", "report", "study",
                 "survey", "document", "statement", "media", "service"}
+# descriptions that stand for a news outlet ("the agency wrote" after "according to Bloomberg")
+MEDIA_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
+               "agency", "website", "site", "portal", "daily", "weekly", "network", "media", "edition"}
 # titles that tell people apart: "the Argentine president" is not the vice-president named before
 TITLE_ROLES = {"president", "minister", "chancellor", "premier", "senator", "congressman", "congresswoman", "governor",
                "mayor", "secretary", "ambassador", "king", "queen", "prince", "pope", "patriarch", "general", "colonel",
@@ -489,8 +514,8 @@ def _speaker_of(verb: Any) -> Any | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
-    if verb.dep_ == "conj":
-        return _speaker_of(verb.head)
+    if verb.dep_ == "conj":  # "BMW was forced to publish a post and promised that ...": BMW
+        return _speaker_of(verb.head) or next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
     if verb.dep_ == "relcl" and verb.head.tag_.startswith("N"):
         return verb.head
     if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and verb.tag_ == "VBG"):
@@ -509,12 +534,22 @@ def _governs_sentence(token: Any, spans: list[tuple[int, int]]) -> bool:
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
     if dep == "ROOT" or _opportunity_clause(token):
         return True
+    if dep == "ccomp" and head.dep_ == "ROOT" and head.lower_ in BE_FORMS and any(
+            c.dep_ == "nsubj" and c.lower_ in ("that", "this") for c in head.children) and any(
+            c.lower_ == "what" and c.i < token.i for c in token.children) and has_subject:
+        return True  # v5: "That's what the FBI said in a statement": the sentences before are its words
     if dep in ("ccomp", "xcomp", "pcomp") and any(c.tag_ in ("WP", "WRB") and c.i < token.i for c in token.children):
         return False  # "they transcribed what the crowd was chanting": an embedded question
     if has_subject and _in_quote(head, spans) and dep != "relcl":
         return True  # "“...,” X said" with the verb hung on a quoted word; not "the “victim,” which she said ..."
     if dep == "conj":
         return _governs_sentence(head, spans)
+    if dep == "advcl" and has_subject and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
+        anchor = head.head if head.dep_ in ("aux", "auxpass") else head  # v5: "..., but, as X point out, they are ..."
+        if anchor.dep_ == "ROOT" or (anchor.dep_ == "conj" and anchor.head.dep_ == "ROOT"):
+            return True
+    if dep == "xcomp" and head.dep_ != "ROOT" and head.lower_ not in BE_FORMS and head.dep_ in ("ccomp", "conj"):
+        return _governs_sentence(head, spans)  # v5: "X is trying to reassure Y: ..." (the frame parsed as a ccomp)
     if head.dep_ != "ROOT":
         return False
     if dep == "xcomp":
@@ -566,8 +601,12 @@ def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
     children = list(token.children)
     if lemma in ("speak", "talk") and token.tag_ == "VBG":
         return False
-    if any(c.dep_ in ("ccomp", "parataxis") for c in children) or token.dep_ in ("ccomp", "parataxis"):
+    if any(c.dep_ in ("ccomp", "parataxis") for c in children):
         return True
+    if token.dep_ in ("ccomp", "parataxis") and token.head.lower_ not in CAUSATIVES:
+        return True  # "..., the report reads"; not "help its society maintain a normal life"
+    if lemma in AGENT_SPEECH and any(c.dep_ == "auxpass" for c in children) and any(c.dep_ == "agent" for c in children):
+        return True  # v5: "This fact is confirmed by the suppliers"
     if any(0 < start - token.idx <= 40 and len(token.doc.text[start:end].split()) >= DIRECT_MIN_WORDS
            for start, end in spans):  # a quotation right after the verb, not a quoted term ("indicated a “replacement value”")
         return True
@@ -575,8 +614,8 @@ def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
         return True  # "reported about the attack", "posted about it"
     if any(c.text == ":" for c in children) or (token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ":"):
         return True
-    if any(c.dep_ == "dobj" and c.lower_ in STATEMENT_OBJECTS for c in children):
-        return True
+    if lemma != "raise" and any(c.dep_ == "dobj" and c.lower_ in STATEMENT_OBJECTS for c in children):
+        return True  # not "raised concerns" (no content), but "raised the question: ..." (the colon, above)
     if lemma in ("speak", "talk"):  # "spoke about the rift"; not "talking about his pain" nor "spoke with Cruz"
         return token.tag_ != "VBG" and any(c.lower_ in SPEECH_PREPS and c.dep_ in ("prep", "prt") for c in children)
     if lemma in ("criticize", "criticise") and any(c.dep_ == "prep" and c.lower_ == "for" for c in children):
@@ -715,10 +754,28 @@ def _final_reporting_clause(tokens: Sequence[Any], spans: list[tuple[int, int]])
 
 
 def _light_verb_statement(token: Any) -> Any | None:
-    """'made an official announcement', 'issued a statement': the statement noun, with the verb active."""
+    """'made an official announcement', 'issued a statement': the statement noun, with the verb active;
+    'has made it clear that ...' (v5): the word 'clear'."""
     if token.lower_ not in LIGHT_VERBS or not any(c.dep_ == "nsubj" for c in token.children):
         return None
+    clear = next((t for t in token.subtree if t.lower_ == "clear" and t.i > token.i and t.head.i in (token.i, *(
+        c.i for c in token.children))), None)
+    subject = next(c for c in token.children if c.dep_ == "nsubj")
+    named = subject.tag_ in ("NNP", "NNPS", "PRP") or subject.lower_ in PERSON_ROLES  # not "this address makes it clear"
+    if clear is not None and named and any(c.lower_ == "it" and c.dep_ in ("dobj", "nsubj") for c in [*token.children, *clear.children]) \
+            and any(t.dep_ == "ccomp" for t in token.subtree):
+        return clear
     return next((c for c in token.children if c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS), None)
+
+
+def _statement_by(token: Any) -> Any | None:
+    """(v5) 'A similar statement was made by X', 'an explanation ... was offered by X': a statement noun as
+    the subject of a passive verb, and the agent who made it."""
+    if token.tag_ != "VBN" or not any(c.dep_ == "auxpass" for c in token.children):
+        return None
+    if not any(c.dep_ == "nsubjpass" and c.lower_ in STATEMENT_NOUNS | {"explanation", "explanations"} for c in token.children):
+        return None
+    return next((g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
 
 
 def _vague_subject(token: Any) -> bool:
@@ -787,6 +844,8 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
             if objects and _vague_source(objects[0]):
                 continue  # "according to some reports": a hedge
+            if objects and objects[0].lower_ in RULE_TEXTS:
+                continue  # v5: "according to local laws": what the rules say, not a source
             clause = next((c for c in doc[token.i + 1].children if c.dep_ == "pcomp" and c.tag_.startswith("VB")), None)
             if not objects and clause is not None:  # "according to what Nuncio Sambi wrote": the writer
                 writer = _speaker_of(clause)
@@ -801,6 +860,10 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         holder = _view_adjective(token)
         if holder is not None:
             candidates.append((_depth(token), token.i, f"{token.head.text} {token.text}", holder))
+            continue
+        agent = _statement_by(token)
+        if agent is not None and _governs_sentence(token, spans):  # "a similar statement was made by X"
+            candidates.append((_depth(token), token.i, f"{token.text} by", agent))
             continue
         light = _light_verb_statement(token)
         if light is not None and _governs_sentence(token, spans):  # "the MoD made an official announcement"
@@ -847,6 +910,8 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             lemma, verb_text = "point", f"{token.text} {particle.text}" if particle is not None else token.text
         elif particles:
             verb_text = f"{token.text} {particles[0].text}"
+        if lemma == "fear" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
+            continue  # v5: "fearing for his seat": a worry, not a stated fear
         if lemma in QUOTE_ONLY and not direct and not (
                 lemma in ("agree", "disagree") and any(c.dep_ == "ccomp" for c in token.children)):
             continue  # but "Germany, Denmark and Sweden all agree that this is sabotage" states a view
@@ -947,6 +1012,14 @@ class _Reading:
     titles: dict[str, set[str]] = field(default_factory=dict)  # surname -> titles it was named with
     persons: list[Mention] = field(default_factory=list)  # the people named so far, in order (for "he"/"she")
     genders: dict[str, str] = field(default_factory=dict)  # surname -> "m"/"f", from a pronoun that stood for them
+    outlets: list[Mention] = field(default_factory=list)  # named speakers that are news outlets, in order
+
+
+def _is_outlet(name: str) -> bool:
+    """Whether a name is a news outlet of the source table (exact aliases only)."""
+    from propscope.sources.table import SourceTable
+
+    return SourceTable.load().resolve_name(name, fuzzy=False).outlet is not None
 
 
 def _gender(mention: Mention, state: _Reading) -> str | None:
@@ -992,7 +1065,7 @@ def _compatible(description: Mention, candidate: Mention | None, state: _Reading
 class Attributor(Component):
     name = "attribution"
     warm_cost = 1.23  # s of CPU, python bench/warm.py (2 cores, 2 December 2026)
-    version = "4"
+    version = "5"
     requires = ("claims",)
     assigns = ("claims",)
 
@@ -1141,19 +1214,26 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
                                                                     state.last_name, state.named_after_speaker) or speaker
     elif speaker is not None and speaker.description == "source":
         singular = state.last_subject if state.last_subject is not None and state.last_subject.named and not state.last_subject.plural else None
-        speaker = state.last_named_speaker or singular or state.last_name or speaker
+        media = state.outlets[-1] if state.outlets and speaker.text.lower().split()[-1] in MEDIA_ROLES else None
+        speaker = media or state.last_named_speaker or singular or state.last_name or speaker  # v5: "the agency" = Bloomberg
     elif speaker is not None and (speaker.pronoun or speaker.description is not None):
         key = speaker.text.lower() if speaker.pronoun else speaker.description or ""
         found = _antecedent(key, state.last_speaker, state.last_subject, state.last_name, state.named_after_speaker)
         wanted = "m" if key in MASCULINE else "f" if key in FEMININE else None
-        if wanted is not None and (result.verb or "").split()[0].lower() in CONTINUING and state.last_speaker is not None \
-                and not state.last_speaker.pronoun and _gender(state.last_speaker, state) in (wanted, None):
+        continuing = wanted is not None and (result.verb or "").split()[0].lower() in CONTINUING and \
+            state.last_speaker is not None and not state.last_speaker.pronoun and _gender(state.last_speaker, state) in (wanted, None)
+        if continuing:
             found = state.last_speaker  # "He added that ...": the speaker goes on, whoever was named since
         if wanted is not None and found is not None and _gender(found, state) not in (wanted, None):
             # "Marine Le Pen ... Emmanuel Macron ... she said": the last person of the pronoun's gender
             found = next((m for m in reversed(state.persons) if _gender(m, state) == wanted), None) or next(
                 (m for m in reversed(state.persons) if _gender(m, state) is None), found)
         if wanted is not None and found is not None and _gender(found, state) is None:
+            # v5: "... Rutte ... The leader, Caroline van der Plas, ... She has expressed": a later person
+            # known to have the pronoun's gender, over one whose gender is unknown
+            later = None if continuing else next(
+                (m for m in reversed(state.persons) if m.start > found.start and _gender(m, state) == wanted), None)
+            found = later or found
             state.genders[_surname(found) or found.text] = wanted
         if speaker.description is not None and not _compatible(speaker, found, state):
             others = (state.named_after_speaker, state.last_named_speaker, state.last_subject, state.last_name)
@@ -1180,6 +1260,8 @@ def _advance(state: _Reading, result: SentenceAttribution) -> None:
         state.named_after_speaker = result.subject  # "Ivanova ended her briefing. ... she said": Ivanova
     if speaker is not None and speaker.named:
         state.last_named_speaker = speaker
+        if _is_outlet(speaker.text):
+            state.outlets = [*state.outlets[-5:], speaker]
     if result.subject is not None:
         state.last_subject = result.subject
         if result.subject.plural:
