@@ -388,3 +388,22 @@ def test_the_agency_is_the_outlet_named_before() -> None:
     lines = ["According to Bloomberg, the visit was cancelled.", "Downing Street was confident that the visit would go ahead.",
              "“The office then said that the leader had no time,” the agency wrote."]
     assert _one(lines) == ("Bloomberg", "direct")
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a description resolves to the person of the article who holds that role, not the last speaker
+        (["Emmanuel Macron postponed the visit.", "“It is a great shame,” said Joe Little, an editor.",
+          "The French president said that the protests had created a “disgusting situation”."], ("Emmanuel Macron", "reported")),
+        # "X did Y – he said Z": the subject of the clause before the dash
+        (["“It is a disgrace,” said Eric Ciotti.",
+          "At the summit, Emmanuel Macron tried to save face – he promised to help Ukraine “defeat Russia”."],
+         ("Emmanuel Macron", "reported")),
+        # the subject of a quoted statement is not the speaker of the inverted clause after it
+        (["“The company, which had said it would leave, is still present,” claims the wine merchant."],
+         ("wine merchant", "direct")),
+    ],
+)
+def test_v5_speakers_from_roles_dashes_and_inverted_clauses(lines: list[str], expected: tuple[str, str]) -> None:
+    assert _one(lines) == expected

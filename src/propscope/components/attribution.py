@@ -245,6 +245,46 @@ SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabl
 # descriptions that stand for a news outlet ("the agency wrote" after "according to Bloomberg")
 MEDIA_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
                "agency", "website", "site", "portal", "daily", "weekly", "network", "media", "edition"}
+# (v5) who "the French president", "the Russian leader", "the German chancellor" are in the news these
+# pages cover (2014-2024): a description resolves to a person of the article with one of these surnames
+# before any other candidate. Keys: (a word of the description naming the country or body, the role).
+_HEADS = {"president", "leader", "head"}
+_PREMIERS = {"prime", "premier", "leader", "head"}  # "prime" of "prime minister"
+ROLE_HOLDERS: dict[tuple[str, str], set[str]] = {}
+for _places, _roles, _surnames in (
+    ({"french", "france"}, _HEADS, {"Macron", "Hollande"}),
+    ({"french", "france"}, _PREMIERS - {"leader", "head"}, {"Borne", "Attal", "Castex"}),
+    ({"russian", "russia", "kremlin"}, _HEADS | {"chief"}, {"Putin"}),
+    ({"ukrainian", "ukraine", "kyiv", "kiev"}, _HEADS, {"Zelensky", "Zelenskyy", "Zelenskiy", "Poroshenko"}),
+    ({"american", "us", "u.s.", "united", "white"}, _HEADS, {"Biden", "Trump", "Obama"}),
+    ({"german", "germany"}, {"chancellor", "leader", "head"}, {"Scholz", "Merkel"}),
+    ({"german", "germany"}, {"president"}, {"Steinmeier"}),
+    ({"british", "uk", "britain", "english"}, _PREMIERS, {"Sunak", "Johnson", "Truss", "May", "Starmer"}),
+    ({"turkish", "turkey"}, _HEADS, {"Erdogan", "Erdoğan"}),
+    ({"hungarian", "hungary"}, _PREMIERS, {"Orbán", "Orban"}),
+    ({"polish", "poland"}, {"president"}, {"Duda"}),
+    ({"polish", "poland"}, _PREMIERS - {"leader"}, {"Morawiecki", "Tusk"}),
+    ({"italian", "italy"}, _PREMIERS, {"Meloni", "Draghi"}),
+    ({"belarusian", "belarus"}, _HEADS, {"Lukashenko"}),
+    ({"chinese", "china"}, _HEADS, {"Xi"}),
+    ({"dutch", "netherlands"}, _PREMIERS, {"Rutte", "Schoof"}),
+    ({"spanish", "spain"}, _PREMIERS, {"Sánchez", "Sanchez"}),
+    ({"canadian", "canada"}, _PREMIERS, {"Trudeau"}),
+    ({"israeli", "israel"}, _PREMIERS, {"Netanyahu", "Bennett", "Lapid"}),
+    ({"serbian", "serbia"}, _HEADS, {"Vučić", "Vucic"}),
+    ({"moldovan", "moldova"}, _HEADS, {"Sandu"}),
+    ({"lithuanian", "lithuania"}, {"president"}, {"Nausėda", "Nauseda"}),
+    ({"estonian", "estonia"}, _PREMIERS, {"Kallas"}),
+    ({"slovak", "slovakia"}, _PREMIERS, {"Fico"}),
+    ({"japanese", "japan"}, _PREMIERS, {"Kishida"}),
+    ({"indian", "india"}, _PREMIERS, {"Modi"}),
+    ({"brazilian", "brazil"}, _HEADS, {"Lula", "Bolsonaro"}),
+    ({"nato", "alliance"}, {"secretary", "chief", "head", "leader"}, {"Stoltenberg", "Rutte"}),
+    ({"european", "eu", "commission"}, {"president", "head", "chief"}, {"Leyen"}),
+):
+    for _place in _places:
+        for _role in _roles:
+            ROLE_HOLDERS.setdefault((_place, _role), set()).update(_surnames)
 # titles that tell people apart: "the Argentine president" is not the vice-president named before
 TITLE_ROLES = {"president", "minister", "chancellor", "premier", "senator", "congressman", "congresswoman", "governor",
                "mayor", "secretary", "ambassador", "king", "queen", "prince", "pope", "patriarch", "general", "colonel",
@@ -494,8 +534,11 @@ def _inverted_speaker(verb: Any) -> Any | None:
     before = verb.doc[verb.i - 1]
     if not (before.text in (",", "—", "–", ":") or before.is_quote) or verb.tag_ == "VBG":
         return None  # "..., demanding tanks and planes" is a participle, not an inverted clause
-    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i for c in verb.children):
-        return None  # "Syed Ahmed, told the Daily Mail": the subject is before the verb
+    closes_statement = before.is_quote and before.i > 0 and verb.doc[before.i - 1].text in (",", ".", "!", "?")
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i and not (closes_statement and c.i < before.i)
+           for c in verb.children):
+        return None  # "Syed Ahmed, told the Daily Mail": the subject is before the verb (v5: but not inside
+        # the quotation that closes right before it: "“X ... is present,” claims the wine merchant")
     for child in verb.children:
         if child.i > verb.i and child.dep_ in ("dobj", "nsubj", "attr", "npadvmod", "appos", "nsubjpass") \
                 and child.tag_ in ("NN", "NNS", "NNP", "NNPS"):
@@ -974,7 +1017,7 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
                 break
             if (token.dep_ == "nsubj" and token.tag_ in ("NNP", "NNPS") and token.head.dep_ in ("ccomp", "parataxis")
                     and token.head.head.i == root.i and not _in_quote(token, spans)
-                    and any(t.text in (":", ";") for t in doc[token.head.i : root.i])):
+                    and any(t.text in (":", ";", "–", "—") for t in doc[token.head.i : root.i])):  # v5: dashes
                 subject = _mention(doc, token, offset)
                 break
     name = None
@@ -1064,6 +1107,18 @@ def _titles(text: str) -> set[str]:
 def _surname(mention: Mention) -> str | None:
     words = [w for w in re.findall(r"[A-Z][\w’'-]+", mention.text) if w.lower() not in TITLE_ROLES]
     return words[-1] if words else None
+
+
+def _role_holder(description: Mention, state: _Reading) -> Mention | None:
+    """(v5) 'the French president' -> the last person of the article named 'Macron' (:data:`ROLE_HOLDERS`)."""
+    words = [w.strip(".,’'").lower() for w in description.text.replace("-", " ").split()]
+    surnames: set[str] = set()
+    for place in words:
+        for role in words:
+            surnames |= ROLE_HOLDERS.get((place, role), set())
+    if not surnames:
+        return None
+    return next((m for m in reversed(state.persons) if (_surname(m) or "") in surnames), None)
 
 
 def _compatible(description: Mention, candidate: Mention | None, state: _Reading) -> bool:
@@ -1251,7 +1306,8 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
         if speaker.description is not None and not _compatible(speaker, found, state):
             others = (state.named_after_speaker, state.last_named_speaker, state.last_subject, state.last_name)
             found = next((m for m in others if m is not None and m.named and not m.plural and _compatible(speaker, m, state)), None)
-        speaker = found or speaker
+        holder = _role_holder(speaker, state) if speaker.description is not None else None
+        speaker = holder or found or speaker
         if speaker.pronoun:
             speaker = None
     if result.voice == "direct" and result.verb is None and result.speaker is None:

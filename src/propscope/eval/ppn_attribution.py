@@ -50,6 +50,7 @@ SEED3 = 20261203
 TARGET_CLAIMS3 = 200
 MIN_ARTICLES3 = 15
 SEED4 = 20261204  # ppn-test4: drawn like ppn-test3, with the same targets
+SEED5 = 20261205  # ppn-test5: the same again
 # articles whose sentences the project's code or tests already quote (read while writing it)
 SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
@@ -217,9 +218,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw the ppn-test3 articles, leaving out those of every FIXTURE given")
     parser.add_argument("--heldout4", type=Path, nargs="+", metavar="FIXTURE",
                         help="draw the ppn-test4 articles (seed SEED4), leaving out those of every FIXTURE given")
+    parser.add_argument("--heldout5", type=Path, nargs="+", metavar="FIXTURE",
+                        help="draw the ppn-test5 articles (seed SEED5), leaving out those of every FIXTURE given")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
-    if args.heldout4:
+    if args.heldout5:
+        drawn = draw_heldout3(args.articles, args.heldout5, seed=SEED5, split="ppn-test5")
+    elif args.heldout4:
         drawn = draw_heldout3(args.articles, args.heldout4, seed=SEED4, split="ppn-test4")
     elif args.heldout3:
         drawn = draw_heldout3(args.articles, args.heldout3)
