@@ -407,3 +407,22 @@ def test_the_agency_is_the_outlet_named_before() -> None:
 )
 def test_v5_speakers_from_roles_dashes_and_inverted_clauses(lines: list[str], expected: tuple[str, str]) -> None:
     assert _one(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a description of a person does not stand for an organisation named before it
+        (["The Traffic Light Party ignites a new clash over child benefits.",
+          "The finance minister declared that migration distorted the statistics."], ("finance minister", "reported")),
+        # an adjective on a source description: the outlet or company named before
+        (["On Monday, Royal Dutch Shell refused to inspect the pipeline.",
+          "“We are complying with the law,” the Dutch corporation added."], ("Royal Dutch Shell", "direct")),
+        # no adverb in the speaker, no half of a parenthesis
+        (["The fire spread fast: earlier RRN reported that the owner had left."], ("RRN", "reported")),
+        (["The vice president of the Bundestag, Katrin Göring-Eckardt (Greens), wrote on her X: “The plan links "
+          "child poverty to migration.”"], ("vice president of the Bundestag, Katrin Göring-Eckardt", "direct")),
+    ],
+)
+def test_v5_speaker_phrases(lines: list[str], expected: tuple[str, str]) -> None:
+    assert _one(lines) == expected

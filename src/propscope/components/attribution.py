@@ -241,7 +241,7 @@ PERSON_ROLES = {"leader", "president", "politician", "minister", "chancellor", "
 SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
                 "agency", "organization", "organisation", "ngo", "group", "website", "site", "portal", "daily",
                 "weekly", "network", "institute", "company", "firm", "ministry", "department", "report", "study",
-                "survey", "document", "statement", "media", "service"}
+                "survey", "document", "statement", "media", "service", "corporation", "concern", "giant", "operator"}
 # descriptions that stand for a news outlet ("the agency wrote" after "according to Bloomberg")
 MEDIA_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
                "agency", "website", "site", "portal", "daily", "weekly", "network", "media", "edition"}
@@ -465,8 +465,9 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
     # never cross a comma or a quotation mark on the left; drop a leading article and trailing 's
-    while start < head.i and (doc[start].is_punct or doc[start].is_quote or (
+    while start < head.i and (doc[start].is_punct or doc[start].is_quote or doc[start].tag_ in ("RB", "RBR") or (
             doc[start].tag_ == "DT" and doc[start].lower_ not in QUANTIFIERS)):  # "another protester", "all three countries"
+        # (v5: and no adverb: "earlier RRN reported" is RRN)
         start += 1
     for i in range(head.i - 1, start - 1, -1):
         if doc[i].text in (",", ";", ":", "(") or doc[i].is_quote:
@@ -474,6 +475,11 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
             break
     while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_quote):
         end -= 1
+    opening = next((i for i in range(max(start, head.i + 1), end) if doc[i].text == "("), None)
+    if opening is not None and not any(doc[i].text == ")" for i in range(opening, end)):
+        end = opening  # v5: "Katrin Göring-Eckardt (Greens), wrote": not "... Göring-Eckardt (Greens"
+        while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].is_quote):
+            end -= 1
     span = doc[start:end]
     named = any(t.tag_ in ("NNP", "NNPS") for t in span)
     plural = head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
@@ -521,8 +527,8 @@ def _description(head: Any) -> str | None:
     modifiers = [c for c in head.children if c.dep_ not in ("det", "punct")]
     if lower in PERSON_ROLES and all(c.dep_ in ("amod", "compound") for c in modifiers):
         return "person"  # "the Russian leader", "the politician"
-    if lower in SOURCE_ROLES and not modifiers:
-        return "source"  # "the publication", "the newspaper", "the organization"
+    if lower in SOURCE_ROLES and all(c.dep_ == "amod" and c.tag_ in ("JJ", "NNP") for c in modifiers):
+        return "source"  # "the publication", "the newspaper", "the organization", (v5) "the Norwegian corporation"
     return None
 
 
@@ -1121,8 +1127,19 @@ def _role_holder(description: Mention, state: _Reading) -> Mention | None:
     return next((m for m in reversed(state.persons) if (_surname(m) or "") in surnames), None)
 
 
+# the head words of organisations' names, which a description of a person ("the finance minister") cannot
+# stand for (v5: "Eco-conscious Traffic Light Party ignites a clash ... The finance minister declared ...")
+ORGANISATION_WORDS = {"party", "coalition", "government", "ministry", "union", "council", "committee", "agency",
+                      "commission", "parliament", "bank", "company", "corporation", "office", "department", "army",
+                      "alliance", "movement", "organization", "organisation", "group", "court", "senate", "congress"}
+
+
 def _compatible(description: Mention, candidate: Mention | None, state: _Reading) -> bool:
-    """A description with a title ("the Argentine president") fits a person named with no title or the same one."""
+    """A description with a title ("the Argentine president") fits a person named with no title or the same
+    one; a description of a person does not fit an organisation ("the Traffic Light Party")."""
+    if candidate is not None and description.description == "person" and not candidate.pronoun and \
+            candidate.text.split()[-1].lower().strip(".,") in ORGANISATION_WORDS:
+        return False
     wanted = _titles(description.text)
     if candidate is None or not wanted:
         return True
