@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from propscope.components.attribution import Attributor, quote_spans
+from propscope.attribution import quote_spans
+from propscope.components.attribution import Attributor
 from propscope.options import AnalyzeOptions
 from tests.claims.articles import KREMLIN, article
 
