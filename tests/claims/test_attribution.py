@@ -427,3 +427,18 @@ def test_v5_speakers_from_roles_dashes_and_inverted_clauses(lines: list[str], ex
 )
 def test_v5_speaker_phrases(lines: list[str], expected: tuple[str, str]) -> None:
     assert _one(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # "the newspaper" stands for an outlet named before, even one that was no speaker, never for a person
+        (["The party was hosted by the SPD, as reported by the Berlin newspaper Tagesspiegel.",
+          "“This is an outrageous incident,” SPD leader Matthias Martin said.",
+          "There are eight victims, according to the newspaper."], ("Tagesspiegel", "reported")),
+        # "denied him a licence" is a refusal, not a denial
+        (["The bureaucracy denied him a driver’s licence for two years."], (None, "own")),
+    ],
+)
+def test_v5_outlets_and_refusals(lines: list[str], expected: tuple[str | None, str]) -> None:
+    assert _one(lines) == expected

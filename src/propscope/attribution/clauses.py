@@ -448,6 +448,8 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             lemma, verb_text = "point", f"{token.text} {particle.text}" if particle is not None else token.text
         elif particles:
             verb_text = f"{token.text} {particles[0].text}"
+        if lemma == "deny" and any(c.dep_ == "dative" for c in token.children):
+            continue  # v5: "bureaucracy denied him a licence": a refusal, not a denial
         if lemma == "fear" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
             continue  # v5: "fearing for his seat": a worry, not a stated fear
         if lemma in QUOTE_ONLY and not direct and not (

@@ -30,7 +30,7 @@ _REGULAR = (
     "criticize criticise chant shout "
     # v5: speech acts with their content ("confessed that", "advocated stopping", "recommended that",
     # "apologized for", "objected to", "convincing X of", "trying to reassure X: ...", "raised the question")
-    "confess advocate recommend apologize apologise object convince reassure raise"
+    "confess advocate recommend apologize apologise object convince reassure raise denounce"
 ).split()
 
 

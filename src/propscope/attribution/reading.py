@@ -42,6 +42,20 @@ def _is_outlet(name: str) -> bool:
     return SourceTable.load().resolve_name(name, fuzzy=False).outlet is not None
 
 
+def _as_outlet(mention: Mention) -> Mention | None:
+    """The mention, or its last capitalised words ("the Berlin newspaper Tagesspiegel": Tagesspiegel),
+    where that names a news outlet of the source table."""
+    if _is_outlet(mention.text):
+        return mention
+    words = mention.text.split()
+    for size in (2, 1):
+        tail = " ".join(words[-size:])
+        if len(words) > size and all(w[:1].isupper() for w in words[-size:]) and _is_outlet(tail):
+            start = mention.end - len(tail)
+            return Mention(tail, start, mention.end, named=True)
+    return None
+
+
 def _gender(mention: Mention, state: _Reading) -> str | None:
     """'m', 'f' or None (unknown) for a named person: a pronoun that stood for them earlier, a word of
     their title ("Mrs", "spokeswoman"), or a common first name."""
@@ -171,8 +185,12 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
                                                                     state.last_name, state.named_after_speaker) or speaker
     elif speaker is not None and speaker.description == "source":
         singular = state.last_subject if state.last_subject is not None and state.last_subject.named and not state.last_subject.plural else None
-        media = state.outlets[-1] if state.outlets and speaker.text.lower().split()[-1] in MEDIA_ROLES else None
-        speaker = media or state.last_named_speaker or singular or state.last_name or speaker  # v5: "the agency" = Bloomberg
+        if speaker.text.lower().split()[-1] in MEDIA_ROLES:  # v5: "the agency" = Bloomberg, never a person
+            media = state.outlets[-1] if state.outlets else None
+            speaker = media or next((m for m in (state.last_named_speaker, singular, state.last_name)
+                                     if m is not None and not m.person_like), None) or speaker
+        else:
+            speaker = state.last_named_speaker or singular or state.last_name or speaker
     elif speaker is not None and (speaker.pronoun or speaker.description is not None):
         key = speaker.text.lower() if speaker.pronoun else speaker.description or ""
         found = _antecedent(key, state.last_speaker, state.last_subject, state.last_name, state.named_after_speaker)
@@ -218,8 +236,10 @@ def _advance(state: _Reading, result: SentenceAttribution) -> None:
         state.named_after_speaker = result.subject  # "Ivanova ended her briefing. ... she said": Ivanova
     if speaker is not None and speaker.named:
         state.last_named_speaker = speaker
-        if _is_outlet(speaker.text):
-            state.outlets = [*state.outlets[-5:], speaker]
+    for mention in (speaker, result.subject, result.name):  # "reported by the Berlin newspaper Tagesspiegel"
+        outlet = _as_outlet(mention) if mention is not None and mention.named else None
+        if outlet is not None and not (state.outlets and state.outlets[-1].text == outlet.text):
+            state.outlets = [*state.outlets[-5:], outlet]
     if result.subject is not None:
         state.last_subject = result.subject
         if result.subject.plural:

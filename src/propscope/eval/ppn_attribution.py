@@ -51,6 +51,9 @@ TARGET_CLAIMS3 = 200
 MIN_ARTICLES3 = 15
 SEED4 = 20261204  # ppn-test4: drawn like ppn-test3, with the same targets
 SEED5 = 20261205  # ppn-test5: the same again
+# the seeds of the held-out sets drawn like ppn-test3 (--heldout3/4/5 are kept for the commands the
+# fixture README quotes; --heldout-set N FIXTURE ... draws set N)
+HELDOUT_SEEDS = {3: SEED3, 4: SEED4, 5: SEED5, 6: 20261206}
 # articles whose sentences the project's code or tests already quote (read while writing it)
 SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
@@ -220,9 +223,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw the ppn-test4 articles (seed SEED4), leaving out those of every FIXTURE given")
     parser.add_argument("--heldout5", type=Path, nargs="+", metavar="FIXTURE",
                         help="draw the ppn-test5 articles (seed SEED5), leaving out those of every FIXTURE given")
+    parser.add_argument("--heldout-set", type=int, metavar="N", choices=sorted(HELDOUT_SEEDS),
+                        help="with --exclude: draw held-out set N (ppn-testN, seed HELDOUT_SEEDS[N])")
+    parser.add_argument("--exclude", type=Path, nargs="+", metavar="FIXTURE", help="with --heldout-set: fixtures whose articles to leave out")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
-    if args.heldout5:
+    if args.heldout_set:
+        if not args.exclude:
+            parser.error("--heldout-set needs --exclude FIXTURE ...")
+        drawn = draw_heldout3(args.articles, args.exclude, seed=HELDOUT_SEEDS[args.heldout_set], split=f"ppn-test{args.heldout_set}")
+    elif args.heldout5:
         drawn = draw_heldout3(args.articles, args.heldout5, seed=SEED5, split="ppn-test5")
     elif args.heldout4:
         drawn = draw_heldout3(args.articles, args.heldout4, seed=SEED4, split="ppn-test4")
