@@ -95,8 +95,8 @@ class ClaimDetector(Component):
                     ranges.append((sentence.start, sentence.end))
             # the sentences' tokens are sliced from the article's, which the technique model made already
             sequences.extend(shared.pieces(article.text, ranges) if ranges else [])
-        # One article's sentences per model run: the int8 model quantises activations with one scale per
-        # batch, so sentences batched with other articles' would get scores that depend on those articles.
+        # One sentence per model run (ClaimScorer): the int8 model quantises activations with one scale
+        # per run, so a sentence's score depends on no other sentence, of its article or another.
         per_article = [[] for _ in articles]
         for (a_index, _), sequence in zip(owners, sequences, strict=True):
             per_article[a_index].append(sequence)

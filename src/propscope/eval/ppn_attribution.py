@@ -88,7 +88,7 @@ def draw(path: Path, seed: int = SEED) -> list[DrawnArticle]:
         titles.add(row["title"])
         sentences, _ = segment_text(row["text"])
         units = [row["text"][s.start : s.end] for s in sentences]
-        scores = scorer.score(units)
+        scores = scorer.score(units, batch_size=32)  # as the fixtures were drawn
         claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
         if claims:
             drawn.append(DrawnArticle(row["id"], units, claims, "", [(s.start, s.end) for s in sentences]))
@@ -150,7 +150,7 @@ def _claim_units(row: dict[str, str], scorer: "ClaimScorer", split: str) -> Draw
 
     sentences, _ = segment_text(row["text"])
     units = [row["text"][s.start : s.end] for s in sentences]
-    scores = scorer.score(units)
+    scores = scorer.score(units, batch_size=32)  # as the fixtures were drawn
     claims = [i for i, score in enumerate(scores) if score >= scorer.threshold]
     return DrawnArticle(row["id"], units, claims, split, [(s.start, s.end) for s in sentences])
 

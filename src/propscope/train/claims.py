@@ -478,6 +478,7 @@ def render_card(report: dict[str, Any], config: dict[str, Any]) -> str:
         "The baselines are the kinds the CheckThat! 2019 organisers published (random, n-gram), re-run here on",
         "our held-out debates; the official test debates and their gold labels are not part of this data.",
         "",
+        *_inference_lines(report),
         "## Sources (cite them)",
         "- ClaimBuster: F. Arslan, N. Hassan, C. Li, M. Tremayne. A Benchmark Dataset of Check-worthy Factual",
         "  Claims. ICWSM 2020. Data distributed under GPL-3.0 in its repository.",
@@ -540,3 +541,19 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _inference_lines(report: dict[str, Any]) -> list[str]:
+    """How the analyser runs the model, when that changed after training (metrics.json ``inference``)."""
+    inference = report.get("inference")
+    if not inference:
+        return []
+    return [
+        "## Inference",
+        f"Since commit `{inference['commit']}`: {inference['how']} Re-measured with `{inference['command']}`: "
+        f"ClaimBuster test F1 {_fmt(inference['claimbuster_test_f1'])}, held-out CLEF 2019 MAP "
+        f"{_fmt(inference['test_debates_map'])} (batches of 32, as in the table above: "
+        f"{_fmt(inference['batched_claimbuster_test_f1'])} / {_fmt(inference['batched_test_debates_map'])}); "
+        f"{inference['cost']}",
+        "",
+    ]
