@@ -15,7 +15,7 @@ import numpy as np
 
 from propscope.errors import ModelNotFound
 from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
-from propscope.models.runtime import OnnxModel
+from propscope.models.runtime import OnnxModel, in_order
 from propscope.models.tokens import id_batches
 from propscope.models.windows import length_sorted_batches, load_tokenizer
 
@@ -25,10 +25,15 @@ DIMENSION = 384
 
 
 class Embedder:
-    """Texts in, L2-normalised float32 vectors out; batches are sorted by length to pad little."""
+    """Texts in, L2-normalised float32 vectors out; batches are sorted by length to pad little.
+
+    The session has one intra-op thread and ``threads`` runs go side by side
+    (:func:`~propscope.models.runtime.in_order`); a session's thread count does not change its floats
+    (checked bitwise on 200 PPN texts), so KB vectors embedded before are the same.
+    """
 
     def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int = 128, threads: int | None = None):
-        self.model = OnnxModel(onnx_path, threads=threads)
+        self.model = OnnxModel(onnx_path, threads=threads, runs_side_by_side=True)
         self.tokenizer = load_tokenizer(tokenizer_path, max_length=max_length)
         self.tokenizer_path = tokenizer_path
         self.max_length = max_length
@@ -52,21 +57,26 @@ class Embedder:
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         if not texts:
             return out
-        for rows, feeds in length_sorted_batches(self.tokenizer, texts, batch_size):
-            out[rows] = self._vectors(feeds)
+        batches = list(length_sorted_batches(self.tokenizer, texts, batch_size))
+        for (rows, _), vectors in zip(batches, in_order(lambda b: self._vectors(b[1]), batches, self.model.workers), strict=True):
+            out[rows] = vectors
             if progress is not None:
                 progress(len(rows))
         return out
 
-    def encode_tokens(self, sequences: list[np.ndarray], batch_size: int = 16) -> np.ndarray:
+    def encode_tokens(self, sequences: list[np.ndarray], batch_size: int = 1) -> np.ndarray:
         """:meth:`encode` of texts given as content token ids (an article's tokens, sliced per claim).
 
-        Batches of 16: the 295 sentences of 16 PPN articles took 0.90 s CPU at 16 against 1.25 s at 64
-        (length-sorted batches pad less when they are small; one sentence a run: 1.6 s)."""
+        One claim a run, runs side by side: a claim's vector depends on no other claim (the int8 model
+        quantises activations per run) and nothing is padded. On 512 sentences of 64 PPN articles, one
+        article at a time, that took 2.97-3.17 s wall / 4.99-5.44 s CPU against 4.39-4.65 / 7.82-8.29 s
+        for batches of 16 on a two-thread session (2 cores, two rounds); the vectors moved by cosine
+        0.990 at most (``eval/claims_inference/README.md`` gives the retrieval figures)."""
         out = np.zeros((len(sequences), DIMENSION), dtype=np.float32)
         cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
-        for rows, feeds in id_batches(sequences, cls_id, sep_id, self.max_length, batch_size):
-            out[rows] = self._vectors(feeds)
+        runs = list(id_batches(sequences, cls_id, sep_id, self.max_length, batch_size))
+        for (rows, _), vectors in zip(runs, in_order(lambda r: self._vectors(r[1]), runs, self.model.workers), strict=True):
+            out[rows] = vectors
         return out
 
     def _vectors(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
