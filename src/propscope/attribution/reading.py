@@ -4,6 +4,7 @@ the sources named before, quotations that run over several sentences, lists intr
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,6 +36,7 @@ class _Reading:
     outlets: list[Mention] = field(default_factory=list)  # named speakers that are news outlets, in order
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every named mention of every sentence
 def _is_outlet(name: str) -> bool:
     """Whether a name is a news outlet of the source table (exact aliases only)."""
     from propscope.sources.table import SourceTable
