@@ -22,6 +22,8 @@ from propscope.models.windows import length_sorted_batches, load_tokenizer
 EMBEDDER_TASK = "sentence-embedding"
 DEFAULT_EMBEDDER = "embedder"
 DIMENSION = 384
+SINGLE_RUNS_UP_TO = 64  # claims per call embedded one a run; more (long texts) in batches (see claims.scorer)
+LONG_TEXT_BATCH = 16
 
 
 class Embedder:
@@ -71,7 +73,10 @@ class Embedder:
         quantises activations per run) and nothing is padded. On 512 sentences of 64 PPN articles, one
         article at a time, that took 2.97-3.17 s wall / 4.99-5.44 s CPU against 4.39-4.65 / 7.82-8.29 s
         for batches of 16 on a two-thread session (2 cores, two rounds); the vectors moved by cosine
-        0.990 at most (``eval/claims_inference/README.md`` gives the retrieval figures)."""
+        0.990 at most (``eval/claims_inference/README.md`` gives the retrieval figures). Calls of more than
+        :data:`SINGLE_RUNS_UP_TO` claims (long texts) run length-sorted batches of 16, side by side."""
+        if batch_size == 1 and len(sequences) > SINGLE_RUNS_UP_TO:
+            batch_size = LONG_TEXT_BATCH  # long texts: batches of near-equal length pad almost nothing
         out = np.zeros((len(sequences), DIMENSION), dtype=np.float32)
         cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
         runs = list(id_batches(sequences, cls_id, sep_id, self.max_length, batch_size))
