@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from propscope.claims.scorer import LONG_TEXT_BATCH, SINGLE_RUNS_UP_TO, ClaimScorer
+from propscope.claims.scorer import LONG_TEXT_BATCH, ClaimScorer
+from propscope.models.tokens import SINGLE_RUNS_UP_TO
 
 SENTENCES = [
     "The minister said that unemployment fell by 4% in 2022.",

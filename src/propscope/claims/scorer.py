@@ -12,15 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from propscope.models import ModelDir, OnnxModel, load_model_dir, load_tokenizer, packaged_model_path
-from propscope.models.runtime import in_order
-from propscope.models.tokens import id_batches
+from propscope.models.tokens import run_sequences
 
 TASK = "claims"
-# Calls with more sentences than this (long texts) run length-sorted batches of 32 instead of one
-# sentence a run: with thousands of sentences, batches of near-equal length pad almost nothing and one
-# run per sentence costs more than it saves (2 MB of PPN text, 15,000 sentences: 44.6 s against 30.5 s).
-SINGLE_RUNS_UP_TO = 64
-LONG_TEXT_BATCH = 32
+LONG_TEXT_BATCH = 32  # sentences per run in long texts (models.tokens.SINGLE_RUNS_UP_TO)
 DEFAULT_MODEL = "claims"
 
 
@@ -39,7 +34,7 @@ class ClaimScorer:
     session (2.38 / 3.89 s against 3.62 / 5.89 s; 512 sentences, 2 cores), with the ClaimBuster test F1
     unchanged (0.881) and the held-out CLEF 2019 MAP 0.298 against 0.295
     (``python eval/claims_inference/compare.py --data ../shared/data/checkworthiness --ppn ...``). Long
-    texts are the exception (:data:`SINGLE_RUNS_UP_TO`). ``batch_size`` >
+    texts are the exception (:data:`propscope.models.tokens.SINGLE_RUNS_UP_TO`). ``batch_size`` >
     1 gives the earlier batched runs (the PPN fixtures were drawn so); a session's thread count does not
     change its floats (checked bitwise on the 702 ClaimBuster test sentences).
     """
@@ -73,13 +68,9 @@ class ClaimScorer:
         """:meth:`score_all` of texts given as content token ids (an article's tokens, sliced per sentence).
 
         ``batch_size`` 1 (the default) scores one sentence a run, except in calls of more than
-        :data:`SINGLE_RUNS_UP_TO` sentences, which run length-sorted batches of :data:`LONG_TEXT_BATCH`."""
-        if batch_size == 1 and len(sequences) > SINGLE_RUNS_UP_TO:
-            batch_size = LONG_TEXT_BATCH
+        :data:`~propscope.models.tokens.SINGLE_RUNS_UP_TO` sentences, which run length-sorted batches of :data:`LONG_TEXT_BATCH`."""
         out = np.zeros((len(sequences), len(self.labels)), dtype=np.float32)
         cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
-        runs = list(id_batches(sequences, cls_id, sep_id, self.model_dir.max_length, batch_size))
-        scores = in_order(lambda run: self.model.run(run[1], ["scores"])["scores"], runs, self.model.workers)
-        for (rows, _), result in zip(runs, scores, strict=True):
-            out[rows] = result
-        return out
+        return run_sequences(sequences, cls_id, sep_id, self.model_dir.max_length,
+                             lambda feeds: self.model.run(feeds, ["scores"])["scores"], out, self.model.workers,
+                             batch_size, LONG_TEXT_BATCH)

@@ -16,14 +16,13 @@ import numpy as np
 from propscope.errors import ModelNotFound
 from propscope.models.modeldir import ModelDir, load_model_dir, packaged_model_path
 from propscope.models.runtime import OnnxModel, in_order
-from propscope.models.tokens import id_batches
+from propscope.models.tokens import run_sequences
 from propscope.models.windows import length_sorted_batches, load_tokenizer
 
 EMBEDDER_TASK = "sentence-embedding"
 DEFAULT_EMBEDDER = "embedder"
 DIMENSION = 384
-SINGLE_RUNS_UP_TO = 64  # claims per call embedded one a run; more (long texts) in batches (see claims.scorer)
-LONG_TEXT_BATCH = 16
+LONG_TEXT_BATCH = 16  # claims per run in long texts (models.tokens.SINGLE_RUNS_UP_TO)
 
 
 class Embedder:
@@ -74,15 +73,11 @@ class Embedder:
         article at a time, that took 2.97-3.17 s wall / 4.99-5.44 s CPU against 4.39-4.65 / 7.82-8.29 s
         for batches of 16 on a two-thread session (2 cores, two rounds); the vectors moved by cosine
         0.990 at most (``eval/claims_inference/README.md`` gives the retrieval figures). Calls of more than
-        :data:`SINGLE_RUNS_UP_TO` claims (long texts) run length-sorted batches of 16, side by side."""
-        if batch_size == 1 and len(sequences) > SINGLE_RUNS_UP_TO:
-            batch_size = LONG_TEXT_BATCH  # long texts: batches of near-equal length pad almost nothing
+        :data:`~propscope.models.tokens.SINGLE_RUNS_UP_TO` claims (long texts) run length-sorted batches of 16, side by side."""
         out = np.zeros((len(sequences), DIMENSION), dtype=np.float32)
         cls_id, sep_id = int(self.tokenizer.token_to_id("[CLS]")), int(self.tokenizer.token_to_id("[SEP]"))
-        runs = list(id_batches(sequences, cls_id, sep_id, self.max_length, batch_size))
-        for (rows, _), vectors in zip(runs, in_order(lambda r: self._vectors(r[1]), runs, self.model.workers), strict=True):
-            out[rows] = vectors
-        return out
+        return run_sequences(sequences, cls_id, sep_id, self.max_length, self._vectors, out, self.model.workers,
+                             batch_size, LONG_TEXT_BATCH)
 
     def _vectors(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         vectors = self.model.run(feeds, self.model.output_names[:1])[self.model.output_names[0]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +125,29 @@ def id_batches(
             ids[row, n - 1] = sep_id
             mask[row, :n] = 1
         yield rows, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+
+
+# Calls with more sentences than this (long texts) run length-sorted batches instead of one sentence a
+# run: with thousands of sentences, batches of near-equal length pad almost nothing and one run per
+# sentence costs more than it saves (2 MB of PPN text: claims 44.6 s against 30.5 s, matching 46.3 against 38.6).
+SINGLE_RUNS_UP_TO = 64
+
+
+def run_sequences(
+    sequences: Sequence[np.ndarray], cls_id: int, sep_id: int, max_length: int,
+    run: Callable[[dict[str, np.ndarray]], np.ndarray], out: np.ndarray, workers: int,
+    batch_size: int = 1, long_batch: int = 32,
+) -> np.ndarray:
+    """``run`` (a model call on feeds) over short texts given as content ids, filling ``out`` row by row.
+
+    ``batch_size`` 1: one text a run, ``workers`` runs side by side, so that a text's output depends on
+    no other text (int8 models quantise activations per run), except in calls of more than
+    :data:`SINGLE_RUNS_UP_TO` texts, which run length-sorted batches of ``long_batch``."""
+    from propscope.models.runtime import in_order
+
+    if batch_size == 1 and len(sequences) > SINGLE_RUNS_UP_TO:
+        batch_size = long_batch
+    runs = list(id_batches(sequences, cls_id, sep_id, max_length, batch_size))
+    for (rows, _), result in zip(runs, in_order(lambda item: run(item[1]), runs, workers), strict=True):
+        out[rows] = result
+    return out
