@@ -228,16 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", type=Path, nargs="+", metavar="FIXTURE", help="with --heldout-set: fixtures whose articles to leave out")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
+    numbered = {3: args.heldout3, 4: args.heldout4, 5: args.heldout5}
+    if args.heldout_set and not args.exclude:
+        parser.error("--heldout-set needs --exclude FIXTURE ...")
     if args.heldout_set:
-        if not args.exclude:
-            parser.error("--heldout-set needs --exclude FIXTURE ...")
-        drawn = draw_heldout3(args.articles, args.exclude, seed=HELDOUT_SEEDS[args.heldout_set], split=f"ppn-test{args.heldout_set}")
-    elif args.heldout5:
-        drawn = draw_heldout3(args.articles, args.heldout5, seed=SEED5, split="ppn-test5")
-    elif args.heldout4:
-        drawn = draw_heldout3(args.articles, args.heldout4, seed=SEED4, split="ppn-test4")
-    elif args.heldout3:
-        drawn = draw_heldout3(args.articles, args.heldout3)
+        numbered[args.heldout_set] = args.exclude
+    chosen = next(((n, fixtures) for n, fixtures in sorted(numbered.items(), reverse=True) if fixtures), None)
+    if chosen is not None:
+        number, fixtures = chosen
+        drawn = draw_heldout3(args.articles, fixtures, seed=HELDOUT_SEEDS[number], split=f"ppn-test{number}")
     elif args.heldout2:
         drawn = draw_heldout2(args.articles, args.heldout2, block=args.dev)
     else:
