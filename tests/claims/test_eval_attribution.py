@@ -49,8 +49,13 @@ def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["gold.jsonl", "ppn.jsonl", "ppn-test2.jsonl", "ppn-dev2.jsonl", "ppn-dev3.jsonl",
-                                  "ppn-test3.jsonl"])
+# every attribution fixture, in the order they were drawn (each leaves out the articles of those before it)
+FIXTURES = ["gold.jsonl", "ppn.jsonl", "ppn-test2.jsonl", "ppn-dev2.jsonl", "ppn-dev3.jsonl", "ppn-test3.jsonl",
+            "ppn-test4.jsonl", "ppn-test5.jsonl", "ppn-test6.jsonl", "ppn-train1.jsonl", "ppn-train2.jsonl",
+            "ppn-train3.jsonl", "ppn-test7.jsonl"]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
 def test_fixtures_hold_labels_and_offsets_but_no_article_text(fixtures: Path, name: str) -> None:
     # PPN is CC BY-NC and PTC states no licence: SOURCES.md keeps their text out of the repository
     rows = _rows(fixtures / "attribution" / name)
@@ -100,6 +105,18 @@ def test_ppn_test3_holds_only_articles_no_other_fixture_has(fixtures: Path) -> N
     assert not old & {r["article_id"] for r in rows}
 
 
+@pytest.mark.parametrize("name", FIXTURES[6:])
+def test_later_sets_are_new_articles_with_speech_to_score(fixtures: Path, name: str) -> None:
+    rows = _rows(fixtures / "attribution" / name)
+    assert len(rows) >= 200 and {r["split"] for r in rows} == {name.removesuffix(".jsonl")}
+    assert len({r["article_id"] for r in rows}) >= 15
+    assert len([r for r in rows if r["voice"] in ("reported", "direct")]) >= 80
+    assert all(r["speaker"] for r in rows if r["voice"] != "own")
+    before = FIXTURES[: FIXTURES.index(name)]
+    old = {r["article_id"] for other in before for r in _rows(fixtures / "attribution" / other)}
+    assert not old & {r["article_id"] for r in rows}  # no article of an earlier set
+
+
 def _ppn_articles(folder: Path, text: str) -> Path:
     path = folder / "articles.jsonl"
     path.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
@@ -138,9 +155,7 @@ def test_offset_records_need_the_articles_and_check_the_text(tmp_path: Path, wri
 
 
 # where each fixture's offsets point, under the shared data folder
-ARTICLES = {"gold.jsonl": Path("ptc-2020") / "train-articles", "ppn.jsonl": Path("ppn") / "articles-en.jsonl",
-            "ppn-test2.jsonl": Path("ppn") / "articles-en.jsonl", "ppn-dev2.jsonl": Path("ppn") / "articles-en.jsonl",
-            "ppn-dev3.jsonl": Path("ppn") / "articles-en.jsonl", "ppn-test3.jsonl": Path("ppn") / "articles-en.jsonl"}
+ARTICLES = {name: Path("ppn") / "articles-en.jsonl" for name in FIXTURES} | {"gold.jsonl": Path("ptc-2020") / "train-articles"}
 
 
 def _articles(name: str) -> Path:
@@ -151,7 +166,7 @@ def _articles(name: str) -> Path:
     return articles
 
 
-@pytest.mark.parametrize("name", ["gold.jsonl", "ppn.jsonl", "ppn-test2.jsonl", "ppn-test3.jsonl"])
+@pytest.mark.parametrize("name", ["gold.jsonl", "ppn.jsonl", "ppn-test2.jsonl", *FIXTURES[5:]])
 def test_offsets_point_at_the_annotated_sentences(fixtures: Path, name: str) -> None:
     records = read_gold(fixtures / "attribution" / name, _articles(name))  # the hashes are checked on reading
     assert len(records) >= 200 and all(r.sentence and r.sentence == r.sentence.strip() for r in records)

@@ -53,7 +53,10 @@ SEED4 = 20261204  # ppn-test4: drawn like ppn-test3, with the same targets
 SEED5 = 20261205  # ppn-test5: the same again
 # the seeds of the held-out sets drawn like ppn-test3 (--heldout3/4/5 are kept for the commands the
 # fixture README quotes; --heldout-set N FIXTURE ... draws set N)
-HELDOUT_SEEDS = {3: SEED3, 4: SEED4, 5: SEED5, 6: 20261206}
+HELDOUT_SEEDS = {3: SEED3, 4: SEED4, 5: SEED5, 6: 20261206, 7: 20261207}
+# the seeds of the training sets of the learned speaker finder (ppn-trainN, drawn like ppn-test3; set N
+# leaves out every fixture before it, ppn-test7 leaves out ppn-train1..3 as well)
+TRAIN_SEEDS = {1: 20261301, 2: 20261302, 3: 20261303}
 # articles whose sentences the project's code or tests already quote (read while writing it)
 SEEN_ARTICLES = frozenset({"rrn.media/__1694610042", "rrn.media/__1694617609"})
 
@@ -225,16 +228,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw the ppn-test5 articles (seed SEED5), leaving out those of every FIXTURE given")
     parser.add_argument("--heldout-set", type=int, metavar="N", choices=sorted(HELDOUT_SEEDS),
                         help="with --exclude: draw held-out set N (ppn-testN, seed HELDOUT_SEEDS[N])")
-    parser.add_argument("--exclude", type=Path, nargs="+", metavar="FIXTURE", help="with --heldout-set: fixtures whose articles to leave out")
+    parser.add_argument("--train-set", type=int, metavar="N", choices=sorted(TRAIN_SEEDS),
+                        help="with --exclude: draw training set N (ppn-trainN, seed TRAIN_SEEDS[N])")
+    parser.add_argument("--exclude", type=Path, nargs="+", metavar="FIXTURE",
+                        help="with --heldout-set or --train-set: fixtures whose articles to leave out")
     parser.add_argument("--labels", type=Path, help="write fixture records from this label sheet to SHEET instead")
     args = parser.parse_args(argv)
     numbered = {3: args.heldout3, 4: args.heldout4, 5: args.heldout5}
-    if args.heldout_set and not args.exclude:
-        parser.error("--heldout-set needs --exclude FIXTURE ...")
+    if (args.heldout_set or args.train_set) and not args.exclude:
+        parser.error("--heldout-set and --train-set need --exclude FIXTURE ...")
+    if args.heldout_set and args.train_set:
+        parser.error("give --heldout-set or --train-set, not both")
     if args.heldout_set:
         numbered[args.heldout_set] = args.exclude
     chosen = next(((n, fixtures) for n, fixtures in sorted(numbered.items(), reverse=True) if fixtures), None)
-    if chosen is not None:
+    if args.train_set:
+        drawn = draw_heldout3(args.articles, args.exclude, seed=TRAIN_SEEDS[args.train_set], split=f"ppn-train{args.train_set}")
+    elif chosen is not None:
         number, fixtures = chosen
         drawn = draw_heldout3(args.articles, fixtures, seed=HELDOUT_SEEDS[number], split=f"ppn-test{number}")
     elif args.heldout2:
