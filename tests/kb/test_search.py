@@ -59,6 +59,25 @@ def test_search_many_matches_search(small_kb: Path) -> None:
         assert abs(a[0].similarity - b[0].similarity) < 0.05
 
 
+@pytest.mark.parametrize("mode", ["hybrid", "dense"])
+def test_queries_ranked_in_cosine_blocks_give_the_hits_of_one_block(small_kb: Path, mode: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long article's claims are ranked a block of queries at a time, to bound the cosine matrix
+    from propscope.kb import search
+
+    texts = [p for p, _ in PARAPHRASES] * 3
+    with KnowledgeBase.open(small_kb, settings=SearchSettings(mode=mode)) as kb:
+        vectors = kb.embedder.encode([clean_query(t) for t in texts])
+        whole = kb.search_many(texts, k=3, vectors=vectors)
+        monkeypatch.setattr(search, "COSINE_BLOCK", 4)
+        blocks = kb.search_many(texts, k=3, vectors=vectors)
+    assert len(blocks) == len(texts)
+    for a, b in zip(whole, blocks, strict=True):
+        assert [h.record.id for h in a] == [h.record.id for h in b]
+        assert [h.similarity for h in a] == pytest.approx([h.similarity for h in b], abs=1e-6)
+        assert [h.score for h in a] == pytest.approx([h.score for h in b], abs=1e-6)
+
+
 def test_query_cleaning() -> None:
     tweet = "Look at this #AustralianFires pic.twitter.com/abc https://t.co/x — Jane Doe (@jdoe) January 14, 2020"
     cleaned = clean_query(tweet)

@@ -6,8 +6,9 @@ reporting verb and the voice (``own``, ``reported``, ``direct``) of its unit.
 from __future__ import annotations
 
 import functools
+import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,11 +102,10 @@ class Attributor(Component):
         docs = iter(load_nlp().pipe(texts, batch_size=BATCH_SIZE))
         for a_index, article in enumerate(articles):
             if article.claims:
-                units = [next(docs) for _ in article.sentences]
-                self._assign(article, units)
+                self._assign(article, itertools.islice(docs, len(article.sentences)))
         return list(articles)
 
-    def _assign(self, article: Article, units: list[Any]) -> None:
+    def _assign(self, article: Article, units: Iterable[Any]) -> None:
         by_start = {claim.start: claim for claim in article.claims}
         results = attribute_units(units, [s.start for s in article.sentences])
         for sentence, result in zip(article.sentences, results, strict=True):

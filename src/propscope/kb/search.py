@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "lexical", "dense"]
 Progress = Callable[[str, int, int], None]
+COSINE_BLOCK = 256  # queries whose cosines against the whole KB are held at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +214,10 @@ class KnowledgeBase:
             if mode == "dense":
                 raise KnowledgeBaseError(f"{self.store.path} has no dense index for this embedder")
             mode = "lexical"
-        cosines = None
         if mode != "lexical":
             assert self.embedder is not None
             if vectors is None:
                 vectors = self.embedder.encode(cleaned)
-            cosines = vectors @ self._matrix.T
         depth = k if self.reranker is None else max(k, self.reranker.candidates)
         # One SQL statement for the BM25 side of every query and one for the records of every window.
         pools: list[list[tuple[int, float]]] = [[] for _ in cleaned]
@@ -227,12 +226,19 @@ class KnowledgeBase:
             pools = self.store.lexical_search_many(
                 [query_terms(t) for t in cleaned], pool_size, self.settings.field_weights
             )
-        ranked = []
-        for index in range(len(cleaned)):
-            row = None if cosines is None else cosines[index]
-            ranked.append((self._rank(pools[index], row, depth, mode), row))
+        # Cosines against the whole KB for a block of queries at a time, keeping only those of each query's
+        # candidates: all at once, the 10,000 claims of a 2 MB article against the KB took 1 GB.
+        ranked: list[tuple[tuple[list[tuple[int, float, float]], dict[int, float]], dict[int, float] | None]] = []
+        for first in range(0, len(cleaned), COSINE_BLOCK):
+            block = None if mode == "lexical" else vectors[first : first + COSINE_BLOCK] @ self._matrix.T  # type: ignore[index]
+            for offset in range(len(cleaned[first : first + COSINE_BLOCK])):
+                row = None if block is None else block[offset]
+                window, lexical = self._rank(pools[first + offset], row, depth, mode)
+                kept = None if row is None else {
+                    rowid: float(row[self._position[rowid]]) for rowid, _, _ in window if rowid in self._position}
+                ranked.append(((window, lexical), kept))
         records = self.store.records_by_rowid(sorted({rowid for (window, _), _ in ranked for rowid, _, _ in window}))
-        results = [self._hits(window, depth, row, lexical, records) for (window, lexical), row in ranked]
+        results = [self._hits(window, depth, kept, lexical, records) for (window, lexical), kept in ranked]
         if self.reranker is None:
             for hits in results:
                 for hit in hits:
@@ -319,7 +325,7 @@ class KnowledgeBase:
         self,
         window: list[tuple[int, float, float]],
         k: int,
-        cosine_row: np.ndarray | None,
+        cosines: dict[int, float] | None,
         lexical: dict[int, float],
         records: dict[int, KBRecord],
     ) -> list[Hit]:
@@ -333,8 +339,7 @@ class KnowledgeBase:
         hits = []
         for members in best:
             rowid = min(r for r, _ in members)
-            position = self._position.get(rowid)
-            cosine = float(cosine_row[position]) if cosine_row is not None and position is not None else 0.0
+            cosine = cosines.get(rowid, 0.0) if cosines is not None else 0.0
             hits.append(Hit(records[rowid], float(members[0][1]), cosine, lexical.get(rowid, 0.0)))
         return hits
 

@@ -107,8 +107,17 @@ def _add(sums: list[np.ndarray | None], index: int, sizes: list[int], window: sl
 
 
 def _means(sums: list[np.ndarray | None], divisors: list[np.ndarray]) -> list[np.ndarray]:
+    """The sums divided by the counts, in place (a copy doubled the peak: the encoder states of a 2 MB
+    article are 0.7 GB)."""
     width = next((s.shape[-1] for s in sums if s is not None), 0)
-    return [(s if s is not None else np.zeros((len(d), width), dtype=np.float32)) / d for s, d in zip(sums, divisors, strict=True)]
+    means = []
+    for total, divisor in zip(sums, divisors, strict=True):
+        if total is None:
+            means.append(np.zeros((len(divisor), width), dtype=np.float32))
+        else:
+            np.divide(total, divisor, out=total)
+            means.append(total)
+    return means
 
 
 def average_windows(values: Sequence[np.ndarray], batch: WindowBatch, sizes: list[int]) -> list[np.ndarray]:
