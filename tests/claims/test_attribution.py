@@ -442,3 +442,39 @@ def test_v5_speaker_phrases(lines: list[str], expected: tuple[str, str]) -> None
 )
 def test_v5_outlets_and_refusals(lines: list[str], expected: tuple[str | None, str]) -> None:
     assert _one(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # v6: a named source confirming or reporting a fact stated as a noun object
+        (["The Daily Courier confirmed the collapse of the bridge."], ("Daily Courier", "reported")),
+        (["Minister Jane Holt also reported a change of plans."], ("Minister Jane Holt", "reported")),
+        (["Two unions advise against travelling to the capital this week."], ("Two unions", "reported")),
+        (["Local economists have named three reasons why prices keep rising."], ("Local economists", "reported")),
+        # ... not a thing confirming a thing, nor naming an object
+        (["The second test confirmed the diagnosis."], (None, "own")),
+        (["Moscow acknowledged the DPR and LPR."], (None, "own")),
+        (["The club named its new stadium after the founder."], (None, "own")),
+    ],
+)
+def test_v6_facts_stated_as_objects(lines: list[str], expected: tuple[str | None, str]) -> None:
+    assert _one(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # v6: a name with particles whole, where the parser kept only the last word
+        (["Head of the Commission Ursula von der Leyen has already said that the plan is ready."],
+         ("Head of the Commission Ursula von der Leyen", "reported")),
+        (["The head of the European Commission Ursula von der Leyen said that the plan is ready."],
+         ("head of the European Commission Ursula von der Leyen", "reported")),
+        # where a named speaker spoke is not part of the name; a hyphenated title is
+        (["“We will not wait,” Tom Weyel in the Parliamentary Assembly of the Council of Europe said."], ("Tom Weyel", "direct")),
+        (["The Commander-in-Chief said that the line would hold."], ("Commander-in-Chief", "reported")),
+        (["Analysts at the Atlantic Council said that the talks had stalled."], ("Analysts at the Atlantic Council", "reported")),
+    ],
+)
+def test_v6_speaker_names(lines: list[str], expected: tuple[str, str]) -> None:
+    assert _one(lines) == expected

@@ -46,6 +46,10 @@ the units are read in order, one grammatical sentence at a time, so that what ca
   local laws", "help its society maintain", "raised concerns"; "he"/"she" prefer a later person known to
   have the pronoun's gender over one whose gender is unknown; "the agency" stands for the last named
   speaker that is a news outlet of the source table.
+- (v6) a named source that confirms, reports or reveals a fact given as a noun object ("The New York
+  Times confirmed the shooting"), "advise against ...", "named five reasons why ..."; a name with particles
+  whole ("Ursula von der Leyen", where the parser kept "Leyen" or "der" apart); where a named speaker spoke
+  is not part of the name ("Weyel in the Parliamentary Assembly"), a hyphenated title is ("Commander-in-Chief").
 A unit of the segmenter that holds several grammatical sentences takes the voice and speaker of its
 first sentence that carries attribution.
 """

@@ -9,9 +9,9 @@ from typing import Any
 
 from propscope.attribution.lexicon import (
     AGENT_SPEECH, APPOINTMENTS, BE_FORMS, CAUSATIVES, CITE_FORMS, CLAUSE_OR_QUOTE, DIRECT_MIN_WORDS,
-    EVENT_SUBJECTS, FEMININE, FIRST_PERSON, FUTURE_AUX, LIGHT_VERBS, MASCULINE, NAME_DEPS, NAME_FORMS,
-    OPPORTUNITIES, PERSON_ROLES, POINT_FORMS, PUT_FORMS, QUOTE_ONLY, REFUSALS, REPORTING_FORMS, RULE_TEXTS,
-    SPEECH_PREPS, STATEMENT_NOUNS, STATEMENT_OBJECTS, SUBJECT_DEPS, TEXT_SOURCES, TEXT_SUBJECTS, TWEET_SIGNATURE,
+    EVENT_SUBJECTS, FACT_OBJECT_SPEECH, FEMININE, FIRST_PERSON, FUTURE_AUX, LIGHT_VERBS, MASCULINE, NAME_DEPS, NAME_FORMS,
+    LISTED_STATEMENTS, OPPORTUNITIES, PERSON_ROLES, POINT_FORMS, PUT_FORMS, QUOTE_ONLY, REFUSALS, REPORTING_FORMS, RULE_TEXTS,
+    SOURCE_ROLES, SPEECH_PREPS, STATEMENT_NOUNS, STATEMENT_OBJECTS, SUBJECT_DEPS, TEXT_SOURCES, TEXT_SUBJECTS, TWEET_SIGNATURE,
     VIEW_ADJECTIVES, VIEW_NOUNS, WITH_CLAUSE, WITH_QUOTE,
 )
 from propscope.attribution.mentions import Mention, _mention, SentenceAttribution, _vague_source, _vague_subject
@@ -176,8 +176,11 @@ def _speech_frame(token: Any, lemma: str, spans: list[tuple[int, int]]) -> bool:
         return token.tag_ != "VBG" and any(c.lower_ in SPEECH_PREPS and c.dep_ in ("prep", "prt") for c in children)
     if lemma in ("criticize", "criticise") and any(c.dep_ == "prep" and c.lower_ == "for" for c in children):
         return True  # "criticized the government for the decision": the criticism has its content
-    if lemma == "advise" and any(c.dep_ == "xcomp" for c in children):
-        return True  # "advised citizens not to travel"
+    if lemma == "advise" and any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "against") for c in children):
+        return True  # "advised citizens not to travel", (v6) "advise against referring to ..."
+    if lemma in FACT_OBJECT_SPEECH and any(c.dep_ == "dobj" for c in children) and any(
+            c.dep_ == "nsubj" and (c.tag_ in ("NNP", "NNPS") or c.lower_ in SOURCE_ROLES) for c in children):
+        return True  # v6: "The New York Times confirmed the shooting", "Jonson reported a change of plans"
     if lemma in ("share", "post") and not any(c.dep_ == "dobj" for c in children):
         return True  # "..., shared another eyewitness"
     return _inverted_speaker(token) is not None
@@ -205,6 +208,8 @@ def _names_as(token: Any) -> bool:
     children = list(token.children)
     if not token.tag_.startswith("VB") or not any(c.dep_ == "dobj" for c in children):
         return False
+    if any(c.dep_ == "dobj" and c.lower_ in LISTED_STATEMENTS for c in children):
+        return True  # v6: "European analysts have named five reasons why ..."
     said = [c for c in children if c.dep_ == "oprd"]
     said += [g for c in children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
     person = any(c.dep_ == "dobj" and (c.tag_ in ("NNP", "NNPS", "PRP")) for c in children)

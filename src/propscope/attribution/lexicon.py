@@ -65,6 +65,9 @@ STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", 
 # verbs that take a bare clause of another verb ("help its society maintain", "made them reveal")
 CAUSATIVES = {"help", "helps", "helped", "helping", "make", "makes", "made", "making", "let", "lets", "letting",
               "see", "sees", "saw", "seen", "watch", "watched", "hear", "heard"}
+# (v6) of those, the ones whose noun object is the fact stated, with a named source as subject ("The New
+# York Times confirmed the shooting", "reported a change of plans"); not "the test confirmed the diagnosis"
+FACT_OBJECT_SPEECH = {"confirm", "report", "reveal"}
 # verbs whose passive with an agent reports the agent's words ("is confirmed by X", "was voiced by X")
 AGENT_SPEECH = {"confirm", "report", "voice", "express", "question", "reveal"}
 # "according to local laws", "according to the Energy Act": what a rule provides, not what a source says
@@ -162,6 +165,8 @@ Oleksii Paul Peter Petr Pierre Ramzan Recep Rishi Robert Roman Ron Rudy Sergei S
 Tim Tom Tony Valery Viktor Vitali Vladimir Volodymyr Xi Yevgeny Yuri Zbigniew""".split())
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NP_PREPS = {"of", "at", "from", "for", "with", "in", "by", "within"}  # "analysts at the Atlantic Council", "survey by X"
+PLACE_PREPS = {"in", "at", "within"}  # (v6) where a named speaker spoke, not part of the name: "Weyel in the Assembly"
+NAME_PARTICLES = {"von", "der", "van", "de", "den", "la", "le", "da", "di", "del", "bin", "al", "el"}  # "Ursula von der Leyen"
 NAME_DEPS = {"nsubj", "nsubjpass", "appos", "conj", "attr", "ROOT"}  # names that can be "he"/"she" next
 NP_LEFT_DEPS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "punct", "npadvmod", "prep", "pobj"}
 # definite descriptions that stand for a source named before ("the Russian leader", "the publication")

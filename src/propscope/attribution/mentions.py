@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from propscope.attribution.lexicon import (
-    FIRST_PERSON, NP_LEFT_DEPS, NP_PREPS, PERSON_ROLES, PERSONAL, PLACES, QUANTIFIERS, SOURCE_ROLES, TITLE_WORDS,
-    VAGUE_MODIFIERS, VAGUE_SOURCES, VAGUE_SUBJECTS,
+    FIRST_PERSON, NAME_PARTICLES, NP_LEFT_DEPS, NP_PREPS, PERSON_ROLES, PERSONAL, PLACE_PREPS, PLACES, QUANTIFIERS,
+    SOURCE_ROLES, TITLE_WORDS, VAGUE_MODIFIERS, VAGUE_SOURCES, VAGUE_SUBJECTS,
 )
 from propscope.document import Voice
 
@@ -54,7 +54,9 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
     for child in head.children:
         if child.i < head.i and child.dep_ in NP_LEFT_DEPS:
             tokens.extend(child.subtree)
-        elif child.i > head.i and child.dep_ == "prep" and child.lower_ in NP_PREPS:
+        elif child.i > head.i and child.dep_ == "prep" and child.lower_ in NP_PREPS and not (
+                child.lower_ in PLACE_PREPS and head.tag_ in ("NNP", "NNPS") and doc[child.i - 1].text != "-"):
+            # (v6: not "Weyel [in the Parliamentary Assembly]", but "Commander-in-Chief")
             tokens.extend(_without_clauses(child))
         elif child.i > head.i and child.dep_ == "conj" and (child.tag_ in ("NNP", "NNPS") or child.tag_ == head.tag_):
             tokens.extend(t for t in _without_clauses(child) if not t.is_punct)  # "Members of the group and advocates"
@@ -63,6 +65,15 @@ def _mention(doc: Any, head: Any, offset: int) -> Mention:
             tokens.append(child)
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
+    if start == head.i and start > 1 and doc[start - 1].lower_ in NAME_PARTICLES:
+        # v6: "Ursula von der Leyen" parsed with "Leyen" alone as the name: take back the particles and
+        # the first name before them
+        while start > 1 and doc[start - 1].lower_ in NAME_PARTICLES:
+            start -= 1
+        if doc[start - 1].tag_ in ("NNP", "NNPS"):
+            start -= 1
+    while end < len(doc) and doc[end - 1].lower_ in NAME_PARTICLES and doc[end].tag_ in ("NNP", "NNPS"):
+        end += 1  # v6: "... Ursula von der [Leyen]", the last name parsed as an apposition of "der"
     # never cross a comma or a quotation mark on the left; drop a leading article and trailing 's
     while start < head.i and (doc[start].is_punct or doc[start].is_quote or doc[start].tag_ in ("RB", "RBR") or (
             doc[start].tag_ == "DT" and doc[start].lower_ not in QUANTIFIERS)):  # "another protester", "all three countries"
