@@ -7,17 +7,14 @@ logit (softmax over a unit's candidates, L2) is fitted; folds hold whole article
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from propscope.attribution import attribute_units
-from ranker import Candidate, SpeakerRanker, decide, normalize, unit_candidates
-from propscope.eval.attribution import Record, as_article, read_gold, speaker_matches
+from ranker import Candidate, SpeakerRanker, decide, unit_candidates
 
-C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+from propscope.attribution import attribute_units
+from propscope.eval.attribution import Record, as_article, speaker_matches
 
 
 @dataclass(slots=True)
@@ -128,12 +125,6 @@ def cross_validate(examples: list[Example], c: float, k: int = 5, seed: int = 0,
         for i in held:
             outcomes[i] = outcome(examples[i], ranker)
     return [o for o in outcomes if o is not None]
-
-
-def choose_c(examples: list[Example], k: int = 5, seed: int = 0) -> tuple[float, dict[float, dict[str, float]]]:
-    scores = {c: summary(cross_validate(examples, c, k, seed)) for c in C_GRID}
-    best = max(C_GRID, key=lambda c: (scores[c]["speech_speaker"] + scores[c]["speaker"], -c))
-    return best, scores
 
 
 def oracle(examples: list[Example]) -> float:

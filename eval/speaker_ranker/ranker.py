@@ -3,7 +3,7 @@ of the claim's unit and of the units before it, and against "nobody" (the articl
 
 Every candidate is described by sparse string features (its grammatical role, the verb it depends on,
 where it stands, whether the rules chose it, ...); a linear model trained on the hand-labelled PPN
-attribution sets (``propscope train speaker``) scores them, and the best one wins. The rules stay the
+attribution sets (``fit.py`` beside this file) scores them, and the best one wins. The rules stay the
 first reader: they resolve pronouns and descriptions, follow quotations over sentences and give the
 verb; the ranker only decides between their speaker and the mentions actually written nearby.
 """
