@@ -62,12 +62,13 @@ STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", 
                      "reasons", "readiness", "position", "deaths", "death", "figures", "news", "decision",
                      "what", "point", "words", "claim", "claims", "criticism", "anger", "indignation", "displeasure",
                      "thoughts", "existence", "question", "questions", "issue", "explanation"}  # v5
+# (v6) ... and the CLAUSE_OR_QUOTE verbs whose noun object is the fact stated, with a named source as
+# subject ("The New York Times confirmed the shooting", "reported a change of plans"; not "the test
+# confirmed the diagnosis")
+FACT_OBJECT_SPEECH = {"confirm", "report", "reveal"}
 # verbs that take a bare clause of another verb ("help its society maintain", "made them reveal")
 CAUSATIVES = {"help", "helps", "helped", "helping", "make", "makes", "made", "making", "let", "lets", "letting",
               "see", "sees", "saw", "seen", "watch", "watched", "hear", "heard"}
-# (v6) of those, the ones whose noun object is the fact stated, with a named source as subject ("The New
-# York Times confirmed the shooting", "reported a change of plans"); not "the test confirmed the diagnosis"
-FACT_OBJECT_SPEECH = {"confirm", "report", "reveal"}
 # verbs whose passive with an agent reports the agent's words ("is confirmed by X", "was voiced by X")
 AGENT_SPEECH = {"confirm", "report", "voice", "express", "question", "reveal"}
 # "according to local laws", "according to the Energy Act": what a rule provides, not what a source says
