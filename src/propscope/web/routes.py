@@ -1,7 +1,7 @@
 """The web app's pages, mounted by :func:`propscope.api.app.create_app` beside the REST API.
 
 Pages render with jinja2 (autoescape on: every stored string is escaped); the article itself is the
-very markup of the self-contained HTML report (:class:`propscope.report.html._ArticleView`) with the
+very markup of the self-contained HTML report (:class:`propscope.report.article_html.ArticleView`) with the
 same ``report.css`` and ``report.js``, served here as files so that the page's CSP allows scripts
 from ``'self'`` only.
 
@@ -35,7 +35,8 @@ from propscope.api.state import AppState, get_state
 from propscope.errors import BadRequest, Forbidden, PropscopeError, Unauthorized
 from propscope.options import RunSettings
 from propscope.report.common import technique_counts, unique_sources
-from propscope.report.html import ReviewMarks, _ArticleView, render_html, technique_code, technique_css
+from propscope.report.article_html import ArticleView, ReviewMarks, technique_code
+from propscope.report.html import render_html, technique_css
 from propscope.report.reliability import publisher_line, reliability_band
 from propscope.engine import Outcome
 from propscope.schema import article_to_dict
@@ -339,7 +340,7 @@ def _summary(shown: review.Reviewed) -> dict[str, Any]:
     """The page's 'At a glance', over the reviewed copy (claims linked by their position in the page's copy)."""
     copy = review.reviewed_copy(shown)
     article = copy.article
-    spans = _ArticleView("a1", "", article).spans
+    spans = ArticleView("a1", "", article).spans
     top = technique_counts(spans)[:3]
     sentences = article.sentences
     with_technique = sum(1 for s in sentences if any(t.start < s.end and s.start < t.end for t in article.techniques))
@@ -384,7 +385,7 @@ def _reviewed_view(v: Visit, article_id: int) -> tuple[Any, review.Reviewed, str
     shown = review.reviewed(stored.article, corrections)
     _untitled(shown.article)
     struck = frozenset(i for i, r in shown.claims.items() if r.get("checkworthy") is False)
-    body = _ArticleView("a1", stored.source or "", shown.article, ReviewMarks(added=shown.added, struck_claims=struck)).render()
+    body = ArticleView("a1", stored.source or "", shown.article, ReviewMarks(added=shown.added, struck_claims=struck)).render()
     return stored, shown, body, corrections
 
 
