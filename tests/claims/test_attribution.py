@@ -478,3 +478,47 @@ def test_v6_facts_stated_as_objects(lines: list[str], expected: tuple[str | None
 )
 def test_v6_speaker_names(lines: list[str], expected: tuple[str, str]) -> None:
     assert _one(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # v7: non-speech senses: a toll, a predicament, an attitude to a noun, a relative "according to which"
+        (["The flood had already claimed the lives of 300 people."], (None, "own")),
+        (["The storm claimed 12 lives on the coast."], (None, "own")),
+        (["Now the company finds itself trapped by its own rules."], (None, "own")),
+        (["The village fears a second winter without gas."], (None, "own")),
+        (["The farmers inherited old customs, according to which nobody sells land."], (None, "own")),
+        (["The houses must be rebuilt according to the new safety standards."], (None, "own")),
+        (["It is odd that calls for an inquiry into the minister do not find any support."], (None, "own")),
+        # ... while the speech senses stay speech
+        (["The village fears that a second winter without gas will come."], ("village", "reported")),
+        (["The rebels claimed that the bridge had been destroyed."], ("rebels", "reported")),
+        # "To cite X, ...": like "according to X"
+        (["To cite the Harbour Gazette, the ferries were stopped by order of the port."], ("Harbour Gazette", "reported")),
+    ],
+)
+def test_v7_senses_and_cited_sources(lines: list[str], expected: tuple[str | None, str]) -> None:
+    assert _one(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # v7: a parenthetical frame reports its whole sentence, and "she" is not the subject it interrupts
+        (["Maria Lenk spoke about her brother.", "Tomas, she says, only complains when he is very ill."], ("Maria Lenk", "reported")),
+        # a description stands for the person the article introduced with that word ...
+        (["Journalist Karl Brandt published the files on Friday.", "Elena Marsh said that the files were old.",
+          "The journalist stressed that the decision was taken at the top."], ("Journalist Karl Brandt", "reported")),
+        # ... "the head of state" is a person description ...
+        (["Prime Minister Ana Kovac opened the summit.", "President Ivo Petrov gave a long speech.",
+          "The head of state stressed that the borders would stay open."], ("President Ivo Petrov", "reported")),
+        # ... and a person description never stands for a plural group or a capital
+        (["The staff who stayed fell to 2,000, said people familiar with the company.",
+          "The billionaire demanded that the team decide by Friday."], ("billionaire", "reported")),
+        (["Warsaw also wants the European Union to pay for the storage.",
+          "The author recalled that the language had been banned."], ("author", "reported")),
+    ],
+)
+def test_v7_frames_and_descriptions(lines: list[str], expected: tuple[str | None, str]) -> None:
+    assert _one(lines) == expected

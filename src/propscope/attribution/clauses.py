@@ -11,8 +11,9 @@ from propscope.attribution.lexicon import (
     AGENT_SPEECH, APPOINTMENTS, BE_FORMS, CAUSATIVES, CITE_FORMS, CLAUSE_OR_QUOTE, DIRECT_MIN_WORDS,
     EVENT_SUBJECTS, FACT_OBJECT_SPEECH, FEMININE, FIRST_PERSON, FUTURE_AUX, LIGHT_VERBS, MASCULINE, NAME_DEPS,
     NAME_FORMS, LISTED_STATEMENTS, OPPORTUNITIES, PERSON_ROLES, POINT_FORMS, PUT_FORMS, QUOTE_ONLY, REFUSALS,
-    REPORTING_FORMS, RULE_TEXTS, SOURCE_ROLES, SPEECH_PREPS, STATEMENT_NOUNS, STATEMENT_OBJECTS, SUBJECT_DEPS,
-    TEXT_SOURCES, TEXT_SUBJECTS, TWEET_SIGNATURE, VIEW_ADJECTIVES, VIEW_NOUNS, WITH_CLAUSE, WITH_QUOTE,
+    REFLEXIVES, REPORTING_FORMS, RULE_TEXTS, SOURCE_ROLES, SPEECH_PREPS, STATEMENT_NOUNS, STATEMENT_OBJECTS,
+    SUBJECT_DEPS, TEXT_SOURCES, TEXT_SUBJECTS, TOLL_OBJECTS, TWEET_SIGNATURE, VIEW_ADJECTIVES, VIEW_NOUNS, WITH_CLAUSE,
+    WITH_QUOTE,
 )
 from propscope.attribution.mentions import Mention, _mention, SentenceAttribution, _vague_source, _vague_subject
 from propscope.attribution.quotes import ends_inside_quote, _in_quote, quote_spans, _quoted_statement
@@ -389,6 +390,8 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
                 continue  # "according to some reports": a hedge
             if objects and objects[0].lower_ in RULE_TEXTS:
                 continue  # v5: "according to local laws": what the rules say, not a source
+            if objects and objects[0].tag_ in ("WDT", "WP"):
+                continue  # v7: "values, according to which there is no free money": a relative clause, no source
             clause = next((c for c in doc[token.i + 1].children if c.dep_ == "pcomp" and c.tag_.startswith("VB")), None)
             if not objects and clause is not None:  # "according to what Nuncio Sambi wrote": the writer
                 writer = _speaker_of(clause)
@@ -457,6 +460,11 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             continue  # v5: "bureaucracy denied him a licence": a refusal, not a denial
         if lemma == "fear" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
             continue  # v5: "fearing for his seat": a worry, not a stated fear
+        if lemma == "claim" and any(c.dep_ == "dobj" and c.lower_ in TOLL_OBJECTS for c in token.children):
+            continue  # v7: "the earthquake claimed the lives of ...": a toll
+        if lemma == "find" and any(t.lower_ in REFLEXIVES for c in token.children if c.dep_ in ("dobj", "ccomp", "oprd")
+                                   for t in (c, *c.children)):
+            continue  # v7: "Germany finds itself trapped": a predicament, not a finding
         if lemma in QUOTE_ONLY and not direct and not (
                 lemma in ("agree", "disagree") and any(c.dep_ == "ccomp" for c in token.children)):
             continue  # but "Germany, Denmark and Sweden all agree that this is sabotage" states a view
@@ -464,6 +472,11 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             continue
         if lemma in CLAUSE_OR_QUOTE and not _speech_frame(token, lemma, spans):
             continue
+        if lemma in CITE_FORMS and token.tag_ == "VB" and token.i - 1 == sent.start and doc[sent.start].lower_ == "to":
+            cited = next((c for c in token.children if c.dep_ == "dobj"), None)
+            if cited is not None:  # v7: "To cite the New York Post's investigation, ...": like "according to"
+                candidates.append((_depth(token), token.i, f"{doc[sent.start].text} {token.text}", cited))
+                continue
         if lemma in CITE_FORMS and not _cites_words(token, spans) and _inverted_speaker(token) is None:
             continue
         if lemma in WITH_CLAUSE and not (any(c.dep_ in ("ccomp", "oprd") for c in token.children) or token.dep_ in ("ccomp", "parataxis")):
@@ -481,7 +494,11 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
         speaker = by_speaker if by_speaker is not None else _speaker_of(token)
         if speaker is not None and _vague_subject(speaker):
             continue  # "Some say that ...", "many people criticize ... and accuse them": nobody in particular
-        candidates.append((_depth(token), token.i, verb_text, speaker))
+        if speaker is not None and speaker.lower_ in ("that", "which") and token.dep_ != "relcl":
+            continue  # v7: "surprising that calls for an investigation ... do not arouse": a misparse, nobody speaks
+        # v7: a parenthetical frame ("Victor, she claims, only complains ...") reports its whole sentence
+        parenthetical = token.dep_ == "parataxis" and token.head.dep_ == "ROOT" and _between_commas(token)
+        candidates.append((-1 if parenthetical else _depth(token), token.i, verb_text, speaker))
     final = _final_reporting_clause(tokens, spans)
     if final is not None and not any(c[3] is not None for c in candidates):
         candidates = [c for c in candidates if c[1] != final[0].i] + [(0, final[0].i, final[0].text, final[1])]

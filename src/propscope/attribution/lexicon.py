@@ -55,7 +55,7 @@ QUOTE_ONLY = {"continue", "ask", "question", "agree", "disagree"}
 CLAUSE_OR_QUOTE = {"acknowledge", "post", "share", "demand", "speak", "talk", "express", "voice", "promise",
                    "threaten", "confirm", "reveal", "report", "question", "reject", "dismiss", "counter",
                    "declare", "advise", "maintain", "testify", "criticize", "criticise", "chant", "shout", "indicate",
-                   "raise"}  # "raised the question", not "raised prices"
+                   "raise", "fear"}  # "raised the question", not "raised prices"; (v7) "fears that", not "fears capitulation"
 # ... unless the object is itself a statement word ("expressed doubts", "voiced alarm", "reported the deaths")
 STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", "hopes", "fear", "fears", "view",
                      "views", "opinion", "opinions", "regret", "support", "outrage", "dissatisfaction", "reason",
@@ -66,6 +66,9 @@ STATEMENT_OBJECTS = {"doubt", "doubts", "concern", "concerns", "alarm", "hope", 
 # subject ("The New York Times confirmed the shooting", "reported a change of plans"; not "the test
 # confirmed the diagnosis")
 FACT_OBJECT_SPEECH = {"confirm", "report", "reveal"}
+# (v7) "claimed the lives of 20 people": a toll, not a claim
+TOLL_OBJECTS = {"life", "lives"}
+REFLEXIVES = {"itself", "himself", "herself", "themselves", "oneself", "ourselves", "myself", "yourself"}
 # verbs that take a bare clause of another verb ("help its society maintain", "made them reveal")
 CAUSATIVES = {"help", "helps", "helped", "helping", "make", "makes", "made", "making", "let", "lets", "letting",
               "see", "sees", "saw", "seen", "watch", "watched", "hear", "heard"}
@@ -73,7 +76,8 @@ CAUSATIVES = {"help", "helps", "helped", "helping", "make", "makes", "made", "ma
 AGENT_SPEECH = {"confirm", "report", "voice", "express", "question", "reveal"}
 # "according to local laws", "according to the Energy Act": what a rule provides, not what a source says
 RULE_TEXTS = {"law", "laws", "act", "rules", "regulation", "regulations", "constitution", "legislation", "code",
-              "treaty", "terms", "schedule", "plan", "plans", "procedure", "protocol", "charter", "statute"}
+              "treaty", "terms", "schedule", "plan", "plans", "procedure", "protocol", "charter", "statute",
+              "standard", "standards", "norms", "guidelines", "instructions"}  # v7: "according to earthquake-proof standards"
 # "spoke out against", "talked about", "spoke about": speech with its topic
 SPEECH_PREPS = {"about", "against", "on", "of", "out"}
 # "call"/"describe" report words when they characterise something ("called it 'a hoax'", "called the

@@ -124,6 +124,9 @@ def _description(head: Any) -> str | None:
         return None
     if any(c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS") and c.lower_ not in TITLE_WORDS for c in head.children):
         return None  # "the Washington Post", "the Kremlin spokesman" (the compound names it); not "the Prime Minister"
+    if head.lower_ == "head" and [(c.lower_, [g.lower_ for g in c.subtree]) for c in head.children if c.dep_ == "prep"] in (
+            [("of", ["of", "state"])], [("of", ["of", "government"])]):
+        return "person"  # v7: "the head of state", "the head of government"
     if any(c.dep_ == "prep" and c.lower_ in ("of", "for") and any(g.tag_ in ("NN", "NNS") for g in c.subtree)
            for c in head.children):
         return None  # "the head of the French Defense Ministry", "the office of the head of state"

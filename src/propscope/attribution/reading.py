@@ -13,7 +13,7 @@ from typing import Any
 from propscope.attribution.clauses import analyse
 from propscope.attribution.lexicon import (
     CONTINUING, FEMININE, FEMININE_NAMES, FEMININE_WORDS, LIST_ITEM, LISTED_STATEMENTS, MASCULINE, MASCULINE_NAMES,
-    MASCULINE_WORDS, MEDIA_ROLES, QUOTE_GAP, ROLE_HOLDERS, _TITLE, TITLE_ROLES, TITLE_WORDS,
+    MASCULINE_WORDS, MEDIA_ROLES, PERSON_ROLES, PLACES, QUOTE_GAP, ROLE_HOLDERS, _TITLE, TITLE_ROLES, TITLE_WORDS,
 )
 from propscope.attribution.mentions import Mention, _mention, SentenceAttribution, _vague_subject
 from propscope.attribution.quotes import CLOSING_QUOTES, ends_inside_quote, _in_quote, _reliable_quotes, _sentences
@@ -102,6 +102,23 @@ def _role_holder(description: Mention, state: _Reading) -> Mention | None:
     return next((m for m in reversed(state.persons) if (_surname(m) or "") in surnames), None)
 
 
+def _introduced_as(description: Mention, state: _Reading) -> Mention | None:
+    """(v7) 'the journalist' -> the last person the article named with that word ('a journalist Matt Taibbi')."""
+    role = description.text.split()[-1].strip(".,’'").lower()
+    if role not in PERSON_ROLES:
+        return None
+    for person in reversed(state.persons):
+        words = [w.strip(".,’'").lower() for w in person.text.split()[:-1]]  # "Vice-President" stays one word
+        if person.named and any(w == role and (i == 0 or words[i - 1] not in RANK_MODIFIERS) for i, w in enumerate(words)) \
+                and _compatible(description, person, state):
+            surname = _surname(person)  # the person's latest mention ("President Cristina Kirchner ... Kirchner")
+            return next((m for m in reversed(state.persons) if surname and _surname(m) == surname), person)
+    return None
+
+
+RANK_MODIFIERS = {"vice", "deputy", "former", "ex", "late", "acting"}  # "former president X" is not "the president"
+
+
 # the head words of organisations' names, which a description of a person ("the finance minister") cannot
 # stand for (v5: "Eco-conscious Traffic Light Party ignites a clash ... The finance minister declared ...")
 ORGANISATION_WORDS = {"party", "coalition", "government", "ministry", "union", "council", "committee", "agency",
@@ -109,11 +126,23 @@ ORGANISATION_WORDS = {"party", "coalition", "government", "ministry", "union", "
                       "alliance", "movement", "organization", "organisation", "group", "court", "senate", "congress"}
 
 
+def _several(mention: Mention) -> bool:
+    """(v7) A plural mention that is no one person: "number of employees", "European Union diplomats",
+    "Borrell and officials"; not "Roger Waters" (tagged plural) nor "musician and activist Roger Waters"."""
+    if not mention.plural:
+        return False
+    if not mention.named or mention.text.split()[-1].islower():
+        return True
+    before_and = mention.text.split(" and ")[0].split() if " and " in mention.text else []
+    return bool(before_and) and before_and[-1].lower() not in PERSON_ROLES
+
+
 def _compatible(description: Mention, candidate: Mention | None, state: _Reading) -> bool:
     """A description with a title ("the Argentine president") fits a person named with no title or the same
     one; a description of a person does not fit an organisation ("the Traffic Light Party")."""
-    if candidate is not None and description.description == "person" and not candidate.pronoun and \
-            candidate.text.split()[-1].lower().strip(".,") in ORGANISATION_WORDS:
+    if candidate is not None and description.description == "person" and not candidate.pronoun and (
+            candidate.text.split()[-1].lower().strip(".,") in ORGANISATION_WORDS
+            or _several(candidate) or candidate.text in PLACES):  # v7: not "the billionaire" = "number of employees", "the author" = Warsaw
         return False
     wanted = _titles(description.text)
     if candidate is None or not wanted:
@@ -180,7 +209,8 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
     speaker = result.speaker
     own_subject = result.subject
     if (speaker is not None and speaker.pronoun and speaker.text.lower() in MASCULINE | FEMININE and own_subject is not None
-            and own_subject.person_like and own_subject.start < speaker.start):
+            and own_subject.person_like and own_subject.end + 3 < speaker.start  # v7: not "Victor, she claims, ..."
+            and _gender(own_subject, state) in (None, "m" if speaker.text.lower() in MASCULINE else "f")):
         speaker = own_subject  # "Senator Tom Cotton supported the initiative: he said ..."
     elif speaker is not None and speaker.pronoun and speaker.text.lower() in ("they", "them", "their") and not (
             state.last_speaker is not None and state.last_speaker.plural):
@@ -218,7 +248,8 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
             others = (state.named_after_speaker, state.last_named_speaker, state.last_subject, state.last_name)
             found = next((m for m in others if m is not None and m.named and not m.plural and _compatible(speaker, m, state)), None)
         holder = _role_holder(speaker, state) if speaker.description is not None else None
-        speaker = holder or found or speaker
+        introduced = _introduced_as(speaker, state) if speaker.description == "person" else None
+        speaker = holder or introduced or found or speaker
         if speaker.pronoun:
             speaker = None
     if result.voice == "direct" and result.verb is None and result.speaker is None:

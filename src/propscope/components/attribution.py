@@ -70,7 +70,7 @@ def _spacy_version() -> str | None:
 class Attributor(Component):
     name = "attribution"
     warm_cost = 1.23  # s of CPU, python bench/warm.py (2 cores, 2 December 2026)
-    version = "6"
+    version = "7"
     requires = ("claims",)
     assigns = ("claims",)
 

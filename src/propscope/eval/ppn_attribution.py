@@ -53,7 +53,7 @@ SEED4 = 20261204  # ppn-test4: drawn like ppn-test3, with the same targets
 SEED5 = 20261205  # ppn-test5: the same again
 # the seeds of the held-out sets drawn like ppn-test3 (--heldout3/4/5 are kept for the commands the
 # fixture README quotes; --heldout-set N FIXTURE ... draws set N)
-HELDOUT_SEEDS = {3: SEED3, 4: SEED4, 5: SEED5, 6: 20261206, 7: 20261207}
+HELDOUT_SEEDS = {3: SEED3, 4: SEED4, 5: SEED5, 6: 20261206, 7: 20261207, 8: 20261208}
 # the seeds of the training sets of the learned speaker finder (ppn-trainN, drawn like ppn-test3; set N
 # leaves out every fixture before it, ppn-test7 leaves out ppn-train1..3 as well)
 TRAIN_SEEDS = {1: 20261301, 2: 20261302, 3: 20261303}
