@@ -187,6 +187,7 @@ PERSON_ROLES = {"leader", "president", "politician", "minister", "chancellor", "
                 "judge", "doctor", "physician", "volunteer", "musician", "artist", "bishop", "cardinal",
                 "representative", "delegate", "negotiator", "commentator", "columnist", "editor", "host",
                 "presenter", "teacher", "farmer", "worker", "employee", "mercenary", "businesswoman"}
+RANK_MODIFIERS = {"vice", "deputy", "former", "ex", "late", "acting"}  # (v7) "former president X" is not "the president"
 SOURCE_ROLES = {"publication", "newspaper", "paper", "outlet", "magazine", "tabloid", "broadcaster", "channel",
                 "agency", "organization", "organisation", "ngo", "group", "website", "site", "portal", "daily",
                 "weekly", "network", "institute", "company", "firm", "ministry", "department", "report", "study",

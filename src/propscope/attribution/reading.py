@@ -13,7 +13,8 @@ from typing import Any
 from propscope.attribution.clauses import analyse
 from propscope.attribution.lexicon import (
     CONTINUING, FEMININE, FEMININE_NAMES, FEMININE_WORDS, LIST_ITEM, LISTED_STATEMENTS, MASCULINE, MASCULINE_NAMES,
-    MASCULINE_WORDS, MEDIA_ROLES, PERSON_ROLES, PLACES, QUOTE_GAP, ROLE_HOLDERS, _TITLE, TITLE_ROLES, TITLE_WORDS,
+    MASCULINE_WORDS, MEDIA_ROLES, PERSON_ROLES, PLACES, QUOTE_GAP, RANK_MODIFIERS, ROLE_HOLDERS, _TITLE, TITLE_ROLES,
+    TITLE_WORDS,
 )
 from propscope.attribution.mentions import Mention, _mention, SentenceAttribution, _vague_subject
 from propscope.attribution.quotes import CLOSING_QUOTES, ends_inside_quote, _in_quote, _reliable_quotes, _sentences
@@ -116,9 +117,6 @@ def _introduced_as(description: Mention, state: _Reading) -> Mention | None:
     return None
 
 
-RANK_MODIFIERS = {"vice", "deputy", "former", "ex", "late", "acting"}  # "former president X" is not "the president"
-
-
 # the head words of organisations' names, which a description of a person ("the finance minister") cannot
 # stand for (v5: "Eco-conscious Traffic Light Party ignites a clash ... The finance minister declared ...")
 ORGANISATION_WORDS = {"party", "coalition", "government", "ministry", "union", "council", "committee", "agency",
@@ -142,7 +140,7 @@ def _compatible(description: Mention, candidate: Mention | None, state: _Reading
     one; a description of a person does not fit an organisation ("the Traffic Light Party")."""
     if candidate is not None and description.description == "person" and not candidate.pronoun and (
             candidate.text.split()[-1].lower().strip(".,") in ORGANISATION_WORDS
-            or _several(candidate) or candidate.text in PLACES):  # v7: not "the billionaire" = "number of employees", "the author" = Warsaw
+            or _several(candidate) or candidate.text in PLACES):  # v7: "the billionaire" is no group, "the author" no city
         return False
     wanted = _titles(description.text)
     if candidate is None or not wanted:
