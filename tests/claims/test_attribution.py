@@ -494,6 +494,9 @@ def test_v6_speaker_names(lines: list[str], expected: tuple[str, str]) -> None:
         # ... while the speech senses stay speech
         (["The village fears that a second winter without gas will come."], ("village", "reported")),
         (["The rebels claimed that the bridge had been destroyed."], ("rebels", "reported")),
+        # an own action promised is no statement; a promise with its content or a quotation is
+        (["The mayor promised to open two new schools next year."], (None, "own")),
+        (["The mayor promised that the schools would open next year."], ("mayor", "reported")),
         # "To cite X, ...": like "according to X"
         (["To cite the Harbour Gazette, the ferries were stopped by order of the port."], ("Harbour Gazette", "reported")),
     ],
@@ -516,6 +519,9 @@ def test_v7_senses_and_cited_sources(lines: list[str], expected: tuple[str | Non
         # ... and a person description never stands for a plural group or a capital
         (["The staff who stayed fell to 2,000, said people familiar with the company.",
           "The billionaire demanded that the team decide by Friday."], ("billionaire", "reported")),
+        # "they" never stands for one person
+        (["The young president has lost the support of students.",
+          "After all, they had said that two million people would come."], (None, "reported")),
         (["Warsaw also wants the European Union to pay for the storage.",
           "The author recalled that the language had been banned."], ("author", "reported")),
     ],

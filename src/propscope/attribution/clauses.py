@@ -462,6 +462,9 @@ def analyse(doc: Any, offset: int, sentence: Any = None, spans: list[tuple[int, 
             continue  # v5: "fearing for his seat": a worry, not a stated fear
         if lemma == "claim" and any(c.dep_ == "dobj" and c.lower_ in TOLL_OBJECTS for c in token.children):
             continue  # v7: "the earthquake claimed the lives of ...": a toll
+        if lemma == "promise" and any(c.dep_ == "xcomp" for c in token.children) and not any(
+                start > token.idx for start, _ in spans):  # but "promised to help Ukraine “defeat Russia”" quotes him
+            continue  # v7: "had promised to bring two million people": an own action promised, not a statement
         if lemma == "find" and any(t.lower_ in REFLEXIVES for c in token.children if c.dep_ in ("dobj", "ccomp", "oprd")
                                    for t in (c, *c.children)):
             continue  # v7: "Germany finds itself trapped": a predicament, not a finding

@@ -213,8 +213,11 @@ def _resolve(result: SentenceAttribution, state: _Reading) -> SentenceAttributio
     elif speaker is not None and speaker.pronoun and speaker.text.lower() in ("they", "them", "their") and not (
             state.last_speaker is not None and state.last_speaker.plural):
         plural = own_subject if own_subject is not None and own_subject.plural and own_subject.start < speaker.start else None
-        speaker = plural or state.last_plural_subject or _antecedent("they", state.last_speaker, state.last_subject,
-                                                                    state.last_name, state.named_after_speaker) or speaker
+        found = plural or state.last_plural_subject or _antecedent("they", state.last_speaker, state.last_subject,
+                                                                  state.last_name, state.named_after_speaker)
+        if found is not None and (found.person_like or found.description == "person"):
+            found = None  # v7: "they" is not "the 45-year-old president"
+        speaker = found
     elif speaker is not None and speaker.description == "source":
         singular = state.last_subject if state.last_subject is not None and state.last_subject.named and not state.last_subject.plural else None
         if speaker.text.lower().split()[-1] in MEDIA_ROLES:  # v5: "the agency" = Bloomberg, never a person
