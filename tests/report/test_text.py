@@ -110,3 +110,13 @@ def test_a_claim_that_opens_a_quotation_is_not_quoted_twice() -> None:
     assert "\u201cAt 5:22 a.m., employees noticed an active fire on the video system.\u201d" in report
     assert "\u201c\u201c" not in report and "\u201d\u201d" not in report
     assert "\u201cIt was contained.\u201d" in report
+
+
+def test_a_claim_holding_only_the_end_of_a_quotation_gets_only_its_start() -> None:
+    from propscope.report.common import quoted
+
+    # the reporting clause after the quotation must not read as quoted too
+    assert quoted("We are ready,\u201d says the mayor.") == "\u201cWe are ready,\u201d says the mayor."
+    assert quoted("\u201cWe are ready, and we will stay") == "\u201cWe are ready, and we will stay\u201d"
+    assert quoted("The so-called \u201cpeace plan\u201d failed.") == "\u201cThe so-called \u201cpeace plan\u201d failed.\u201d"
+    assert quoted("Er sagte: \u201eWir sind bereit\u201c.") == "\u201cEr sagte: \u201eWir sind bereit\u201c.\u201d"
