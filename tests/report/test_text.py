@@ -120,3 +120,5 @@ def test_a_claim_holding_only_the_end_of_a_quotation_gets_only_its_start() -> No
     assert quoted("\u201cWe are ready, and we will stay") == "\u201cWe are ready, and we will stay\u201d"
     assert quoted("The so-called \u201cpeace plan\u201d failed.") == "\u201cThe so-called \u201cpeace plan\u201d failed.\u201d"
     assert quoted("Er sagte: \u201eWir sind bereit\u201c.") == "\u201cEr sagte: \u201eWir sind bereit\u201c.\u201d"
+    assert quoted("\u201cWe are ready,\u201d the firm said.") == "\u201cWe are ready,\u201d the firm said."
+    assert quoted('"We are ready," the firm said.') == '"We are ready," the firm said.'

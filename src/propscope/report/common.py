@@ -179,15 +179,16 @@ def quoted(text: str) -> str:
     """``text`` in curly quotes, without doubling a quotation mark it starts or ends with itself (a
     claim that opens a quotation would read ``\u201c\u201cAt 5:22 a.m., ...``). A claim that holds only one
     end of a quotation gets the other end alone: ``We have ... old,\u201d says X.`` reads
-    ``\u201cWe have ... old,\u201d says X.``, not as if the reporting clause were quoted too."""
+    ``\u201cWe have ... old,\u201d says X.``, not as if the reporting clause were quoted too; one that opens
+    or ends with a quotation mark of its own is left as it is."""
     opens, closes = (sum(text.count(q) for q in marks) for marks in ("\u201c\u00ab", "\u201d\u00bb"))
     if "\u201e" not in text and closes > opens:  # (\u201e...\u201c, German style, pairs otherwise)
         return f"\u201c{text}"
     if "\u201e" not in text and opens > closes:
         return f"{text}\u201d"
-    opening = "" if text[:1] in OPENING_QUOTES else "\u201c"
-    closing = "" if text[-1:] in CLOSING_QUOTES else "\u201d"
-    return f"{opening}{text}{closing}"
+    if text[:1] in OPENING_QUOTES or text[-1:] in CLOSING_QUOTES:
+        return text  # its own quotation marks delimit it: not '“We ...,” the firm said.”'
+    return f"\u201c{text}\u201d"
 
 
 def article_heading(article: Article, source: str = "") -> str:
