@@ -500,9 +500,9 @@ def operating_point_lines(op: dict[str, Any]) -> list[str]:
         "",
         "Re-tune on a model directory: `python -m propscope.ptc.report_point --model MODEL_DIR --data ../shared/data/ptc-2020`",
         "(`propscope train techniques` runs it during finalisation). The k-fold protocol by article over all 371",
-        "articles (`python -m propscope.train.kfold --data ../shared/data/ptc-2020 --report kfold.json --k 5`) has",
-        "**not been run** (no GPU this session; one fold is about 40 minutes of CPU training): every figure of",
-        "this card is on the 56 validation articles of the split above.",
+        "articles (`python -m propscope.train.kfold --data ../shared/data/ptc-2020 --report kfold.json --k 5`)",
+        "measures the training recipe, not this model: its runs are in the repository's `eval/techniques_kfold/`.",
+        "Every figure of this card is on the 56 validation articles of the split above.",
         "",
     ]
     return lines
